@@ -1,0 +1,36 @@
+# embed_files(OUT NAME n FILES f... [NAME m FILES g...])
+#
+# Writes a C file that defines, for each NAME, an array of
+# `struct embedded_file { const char *name; const char *data; size_t len; }`
+# terminated by a zeroed entry, as `const struct embedded_file embedded_<n>[]`.
+# The data is emitted as hex bytes, so any content (quotes, NUL) is safe.
+function(embed_files out)
+	set(body "#include <stddef.h>\n#include \"util/embedded.h\"\n\n")
+	set(name "")
+	set(mode "")
+	set(deps "")
+	foreach(arg IN LISTS ARGN)
+		if(arg STREQUAL "NAME")
+			if(name)
+				string(APPEND body "\t{ NULL, NULL, 0 }\n};\n\n")
+			endif()
+			set(mode NAME)
+		elseif(arg STREQUAL "FILES")
+			set(mode FILES)
+		elseif(mode STREQUAL "NAME")
+			set(name ${arg})
+			string(APPEND body
+				"const struct embedded_file embedded_${name}[] = {\n")
+		else()
+			file(READ ${arg} hex HEX)
+			string(REGEX REPLACE "(..)" "0x\\1," bytes "${hex}")
+			file(SIZE ${arg} size)
+			get_filename_component(base ${arg} NAME)
+			string(APPEND body "\t{ \"${base}\", (const char[]){ ${bytes} 0 }, ${size} },\n")
+			list(APPEND deps ${arg})
+		endif()
+	endforeach()
+	string(APPEND body "\t{ NULL, NULL, 0 }\n};\n")
+	file(CONFIGURE OUTPUT ${out} CONTENT "${body}" @ONLY)
+	set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${deps})
+endfunction()

@@ -1,0 +1,64 @@
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli/cli.h"
+#include "domain/quality.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+void
+cli_flag(struct cli_flags *f, const char *key, const char *value)
+{
+	if (f->n == CLI_MAX_FLAGS)
+		fatalx("too many options");
+	f->set[f->n].key = key;
+	f->set[f->n++].value = value;
+}
+
+int
+cli_config(const struct cli_flags *f, struct config *cfg)
+{
+	const char	*file = f->config ? f->config : getenv("ROLLIN_CONFIG");
+	char		 err[768];
+
+	config_defaults(cfg);
+	if (file != NULL && *file != '\0' &&
+	    config_load_file(cfg, file, err, sizeof(err)) == -1) {
+		fprintf(stderr, "rollin: config %s\n", err);
+		return -1;
+	}
+	if (config_load_env(cfg, err, sizeof(err)) == -1) {
+		fprintf(stderr, "rollin: environment: %s\n", err);
+		return -1;
+	}
+	for (int i = 0; i < f->n; i++)
+		if (config_set(cfg, f->set[i].key, f->set[i].value, err,
+		    sizeof(err)) == -1) {
+			fprintf(stderr, "rollin: --%s: %s\n", f->set[i].key,
+			    err);
+			return -1;
+		}
+	if (clock_from_env() == -1) {
+		fprintf(stderr, "rollin: ROLLIN_NOW must be YYYY-MM-DD or "
+		    "YYYY-MM-DDTHH:MM:SSZ\n");
+		return -1;
+	}
+	log_set_level(cfg->log_level);
+	quality_set_stale_days(cfg->stale_days);
+	return 0;
+}
+
+void
+cli_common_help(FILE *out)
+{
+	fprintf(out,
+	    "  --db PATH          SQLite database file\n"
+	    "  --config FILE      YAML configuration file (also ROLLIN_CONFIG)\n"
+	    "  --log-level LEVEL  error, warn, info or debug\n"
+	    "  -h, --help         this help\n"
+	    "\n"
+	    "Settings come from, in rising precedence: built-in defaults, the\n"
+	    "config file, ROLLIN_* environment variables, command-line flags.\n"
+	    "Every setting (config key, variable, meaning):\n");
+	config_describe(out);
+}

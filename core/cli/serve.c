@@ -1,0 +1,151 @@
+/*
+ * `rollin serve`: store and migrations first, then the loop with the HTTP
+ * server, signal events and timers, then teardown in reverse order.
+ */
+#include <event2/event.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "demo/demo.h"
+#include "http/server.h"
+#include "loop/checkpoint.h"
+#include "store/db.h"
+#include "util/log.h"
+
+struct serve {
+	struct event_base	*base;
+	struct server		 srv;
+	struct event		*sigint, *sigterm, *drain;
+	struct timespec		 deadline;
+};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: rollin serve [--listen ADDR:PORT] [--db PATH] [--demo]\n"
+	    "                    [--config FILE] [--log-level LEVEL]\n\n"
+	    "Serves the API (and the web UI) until SIGINT or SIGTERM. On a\n"
+	    "signal it stops accepting connections, finishes the requests in\n"
+	    "flight (for up to shutdown_grace seconds) and closes the database.\n\n"
+	    "  --listen ADDR:PORT address to serve on; port 0 picks a free one\n"
+	    "  --demo             load the demo data set into an empty database\n");
+	cli_common_help(out);
+}
+
+/* Once every request in flight has been answered (or time is up), stop. */
+static void
+drain_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct serve	*s = arg;
+	struct timespec	 now;
+
+	(void)fd;
+	(void)what;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (s->srv.inflight <= 0 || now.tv_sec >= s->deadline.tv_sec) {
+		if (s->srv.inflight > 0)
+			log_warnx("stopping with %d requests unanswered",
+			    s->srv.inflight);
+		event_base_loopexit(s->base, NULL);
+	}
+}
+
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct serve	*s = arg;
+	struct timeval	 tick = { 0, 20 * 1000 };
+
+	(void)what;
+	if (s->drain != NULL)
+		return;
+	log_info("%s received: no new connections, finishing %d requests",
+	    strsignal((int)sig), s->srv.inflight);
+	server_stop_accepting(&s->srv);
+	clock_gettime(CLOCK_MONOTONIC, &s->deadline);
+	s->deadline.tv_sec += s->srv.cfg->shutdown_grace;
+	s->drain = event_new(s->base, -1, EV_PERSIST, drain_tick, s);
+	event_add(s->drain, &tick);
+}
+
+int
+cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "listen", required_argument, NULL, 'L' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "log-level", required_argument, NULL, 'l' },
+		{ "demo", no_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_flags	 flags = { 0 };
+	struct config		 cfg;
+	struct serve		 s;
+	struct rl_error		 err;
+	struct db		*db;
+	struct checkpointer	*ckpt = NULL;
+	int			 ch, demo = 0, rc = 1;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'L': cli_flag(&flags, "listen", optarg); break;
+		case 'd': cli_flag(&flags, "db", optarg); break;
+		case 'c': flags.config = optarg; break;
+		case 'l': cli_flag(&flags, "log_level", optarg); break;
+		case 'D': demo = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (cli_config(&flags, &cfg) == -1)
+		return 1;
+
+	memset(&s, 0, sizeof(s));
+	if ((db = db_open(cfg.db, DB_MIGRATE | DB_MANUAL_CHECKPOINT,
+	    &err)) == NULL) {
+		log_msg(LOG_ERROR, "%s", err.message);
+		return 1;
+	}
+	log_info("rollin %s, database %s (schema %d)", ROLLIN_VERSION, cfg.db,
+	    db_schema_version(db));
+	if (demo && demo_load(db, &err) == -1) {
+		log_msg(LOG_ERROR, "%s", err.message);
+		goto close_db;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if ((s.base = event_base_new()) == NULL)
+		goto close_db;
+	if (server_start(&s.srv, s.base, db, &cfg) == -1)
+		goto free_base;
+	s.sigint = evsignal_new(s.base, SIGINT, on_signal, &s);
+	s.sigterm = evsignal_new(s.base, SIGTERM, on_signal, &s);
+	event_add(s.sigint, NULL);
+	event_add(s.sigterm, NULL);
+	ckpt = checkpoint_start(cfg.db, cfg.checkpoint_interval);
+
+	event_base_dispatch(s.base);
+	rc = 0;
+
+	checkpoint_stop(ckpt);
+	if (s.drain)
+		event_free(s.drain);
+	event_free(s.sigint);
+	event_free(s.sigterm);
+	server_free(&s.srv);
+	log_info("stopped");
+free_base:
+	event_base_free(s.base);
+close_db:
+	db_close(db);
+	return rc;
+}

@@ -1,0 +1,49 @@
+/*
+ * One API request as the handlers see it: the decoded path and its
+ * parameters, the query, the principal behind the token, the JSON body.
+ * It lives on the stack of the dispatcher; handlers answer synchronously
+ * through http/reply.h before they return.
+ */
+#ifndef ROLLIN_HTTP_REQUEST_H
+#define ROLLIN_HTTP_REQUEST_H
+
+#include <event2/http.h>
+#include <sys/queue.h>
+#include <event2/keyvalq_struct.h>
+#include <jansson.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "domain/access.h"
+
+#define REQUEST_MAX_PARAMS 4
+
+struct server;
+struct route;
+
+struct request {
+	struct evhttp_request	*ev;
+	struct server		*srv;
+	struct db		*db;
+	const struct config	*cfg;
+	const struct route	*route;
+	enum evhttp_cmd_type	 method;
+	const char		*method_name;
+	char			*path;		/* decoded, owned */
+	struct evkeyvalq	 query;
+	char			*params[REQUEST_MAX_PARAMS]; /* {} segments */
+	int			 nparams;
+	struct principal	 who;
+	json_t			*body;		/* POST/PUT/PATCH, or NULL */
+	struct timespec		 start;
+	int			 status;	/* 0 until answered */
+};
+
+/* Query parameter value, or NULL. */
+const char	*request_query(struct request *, const char *name);
+/* If-Match revision: 0 if absent, -1 if malformed. */
+int64_t		 request_if_match(struct request *);
+/* True if the client is signed in. */
+int		 request_signed_in(const struct request *);
+
+#endif

@@ -1,0 +1,218 @@
+-- Schema 1: the catalogue (organisations, contacts, solutions and their
+-- lifecycle records), access tokens, the event log and the search index.
+--
+-- Every record carries rev (its revision, the ETag), created_at, updated_at and
+-- updated_by. List-valued solution fields are JSON arrays; triggers keep the
+-- full-text index and the facet table in step inside the same transaction.
+
+CREATE TABLE organisations (
+	id		INTEGER PRIMARY KEY,
+	slug		TEXT NOT NULL UNIQUE,
+	name		TEXT NOT NULL,
+	kind		TEXT NOT NULL,
+	state		TEXT,
+	ars		TEXT,
+	website		TEXT,
+	rev		INTEGER NOT NULL DEFAULT 1,
+	created_at	TEXT NOT NULL,
+	updated_at	TEXT NOT NULL,
+	updated_by	TEXT NOT NULL
+);
+
+CREATE TABLE contacts (
+	id		INTEGER PRIMARY KEY,
+	organisation_id	INTEGER NOT NULL REFERENCES organisations(id),
+	name		TEXT NOT NULL,
+	role_title	TEXT,
+	email		TEXT,
+	phone		TEXT,
+	rev		INTEGER NOT NULL DEFAULT 1,
+	created_at	TEXT NOT NULL,
+	updated_at	TEXT NOT NULL,
+	updated_by	TEXT NOT NULL
+);
+CREATE INDEX contacts_organisation ON contacts(organisation_id);
+
+CREATE TABLE solutions (
+	id		INTEGER PRIMARY KEY,
+	slug		TEXT NOT NULL UNIQUE,
+	name		TEXT NOT NULL,
+	summary		TEXT,
+	description	TEXT,
+	owner_id	INTEGER NOT NULL REFERENCES organisations(id),
+	homepage	TEXT,
+	repository	TEXT,
+	licence		TEXT,
+	open_source	INTEGER NOT NULL DEFAULT 0,
+	maturity	TEXT NOT NULL,
+	problems	TEXT NOT NULL DEFAULT '[]',
+	processes	TEXT NOT NULL DEFAULT '[]',
+	target_groups	TEXT NOT NULL DEFAULT '[]',
+	standards	TEXT NOT NULL DEFAULT '[]',
+	interfaces	TEXT NOT NULL DEFAULT '[]',
+	prerequisites	TEXT NOT NULL DEFAULT '[]',
+	categories	TEXT NOT NULL DEFAULT '[]',
+	usage_context	TEXT,
+	scenarios	TEXT NOT NULL DEFAULT '[]',
+	documentation	TEXT NOT NULL DEFAULT '[]',
+	transfer_concept TEXT NOT NULL DEFAULT '[]',
+	-- quality signals: completeness is derived on every write, freshness
+	-- from the later of confirmed_at and touched_at (any change to the
+	-- solution or its lifecycle records)
+	completeness	INTEGER NOT NULL DEFAULT 0,
+	confirmed_at	TEXT,
+	touched_at	TEXT NOT NULL DEFAULT '',
+	rev		INTEGER NOT NULL DEFAULT 1,
+	created_at	TEXT NOT NULL,
+	updated_at	TEXT NOT NULL,
+	updated_by	TEXT NOT NULL
+);
+CREATE INDEX solutions_owner ON solutions(owner_id);
+CREATE INDEX solutions_name ON solutions(name, id);
+CREATE INDEX solutions_maturity ON solutions(maturity);
+CREATE INDEX solutions_fresh ON solutions(max(touched_at, coalesce(confirmed_at, '')));
+
+CREATE TABLE responsibilities (
+	id		INTEGER PRIMARY KEY,
+	solution_id	INTEGER NOT NULL REFERENCES solutions(id),
+	role		TEXT NOT NULL,
+	organisation_id	INTEGER NOT NULL REFERENCES organisations(id),
+	contact_id	INTEGER REFERENCES contacts(id) ON DELETE SET NULL,
+	since		TEXT,
+	until		TEXT,
+	rev		INTEGER NOT NULL DEFAULT 1,
+	created_at	TEXT NOT NULL,
+	updated_at	TEXT NOT NULL,
+	updated_by	TEXT NOT NULL
+);
+CREATE INDEX responsibilities_solution ON responsibilities(solution_id);
+CREATE INDEX responsibilities_organisation ON responsibilities(organisation_id);
+CREATE INDEX responsibilities_contact ON responsibilities(contact_id);
+
+CREATE TABLE cycles (
+	id		INTEGER PRIMARY KEY,
+	solution_id	INTEGER NOT NULL REFERENCES solutions(id),
+	name		TEXT NOT NULL,
+	release_date	TEXT,
+	support_until	TEXT,
+	eol		TEXT,
+	lts		INTEGER NOT NULL DEFAULT 0,
+	extended_support TEXT,
+	rev		INTEGER NOT NULL DEFAULT 1,
+	created_at	TEXT NOT NULL,
+	updated_at	TEXT NOT NULL,
+	updated_by	TEXT NOT NULL,
+	UNIQUE (solution_id, name)
+);
+
+CREATE TABLE releases (
+	id		INTEGER PRIMARY KEY,
+	solution_id	INTEGER NOT NULL REFERENCES solutions(id),
+	cycle_id	INTEGER REFERENCES cycles(id),
+	version		TEXT NOT NULL,
+	status		TEXT NOT NULL,
+	planned_date	TEXT,
+	date		TEXT,
+	notes		TEXT,
+	rev		INTEGER NOT NULL DEFAULT 1,
+	created_at	TEXT NOT NULL,
+	updated_at	TEXT NOT NULL,
+	updated_by	TEXT NOT NULL,
+	UNIQUE (solution_id, version)
+);
+CREATE INDEX releases_cycle ON releases(cycle_id, status, date);
+
+CREATE TABLE adoptions (
+	id		INTEGER PRIMARY KEY,
+	solution_id	INTEGER NOT NULL REFERENCES solutions(id),
+	organisation_id	INTEGER NOT NULL REFERENCES organisations(id),
+	status		TEXT NOT NULL,
+	version		TEXT,
+	since		TEXT,
+	context		TEXT,
+	rev		INTEGER NOT NULL DEFAULT 1,
+	created_at	TEXT NOT NULL,
+	updated_at	TEXT NOT NULL,
+	updated_by	TEXT NOT NULL,
+	UNIQUE (solution_id, organisation_id)
+);
+CREATE INDEX adoptions_organisation ON adoptions(organisation_id);
+
+CREATE TABLE tokens (
+	id		INTEGER PRIMARY KEY,
+	hash		BLOB NOT NULL UNIQUE,
+	role		TEXT NOT NULL,
+	organisation_id	INTEGER NOT NULL REFERENCES organisations(id),
+	label		TEXT NOT NULL,
+	created_at	TEXT NOT NULL,
+	revoked_at	TEXT
+);
+
+-- The transactional outbox: written in the same transaction as the change.
+CREATE TABLE events (
+	id		INTEGER PRIMARY KEY AUTOINCREMENT,
+	time		TEXT NOT NULL,
+	type		TEXT NOT NULL,
+	subject		TEXT NOT NULL,
+	actor		TEXT NOT NULL,
+	solution_id	INTEGER,
+	payload		TEXT NOT NULL
+);
+CREATE INDEX events_solution ON events(solution_id, id);
+
+-- Full text over the fields people search, diacritics folded so that
+-- "Gebuhren" finds "Gebühren".
+CREATE VIRTUAL TABLE solution_fts USING fts5(
+	name, summary, description, problems, processes,
+	tokenize = 'unicode61 remove_diacritics 2'
+);
+
+CREATE TABLE solution_facets (
+	solution_id	INTEGER NOT NULL REFERENCES solutions(id),
+	facet		TEXT NOT NULL,
+	value		TEXT NOT NULL,
+	PRIMARY KEY (facet, value, solution_id)
+) WITHOUT ROWID;
+CREATE INDEX solution_facets_solution ON solution_facets(solution_id);
+
+CREATE TRIGGER solutions_ai AFTER INSERT ON solutions BEGIN
+	INSERT INTO solution_fts(rowid, name, summary, description, problems,
+	    processes)
+	VALUES (new.id, new.name, new.summary, new.description,
+	    (SELECT group_concat(value, ' ') FROM json_each(new.problems)),
+	    (SELECT group_concat(value, ' ') FROM json_each(new.processes)));
+	INSERT OR IGNORE INTO solution_facets
+	    SELECT new.id, 'problem', value FROM json_each(new.problems)
+	    UNION SELECT new.id, 'process', value FROM json_each(new.processes)
+	    UNION SELECT new.id, 'target_group', value
+	        FROM json_each(new.target_groups)
+	    UNION SELECT new.id, 'standard', value FROM json_each(new.standards)
+	    UNION SELECT new.id, 'category', value
+	        FROM json_each(new.categories)
+	    UNION SELECT new.id, 'maturity', new.maturity
+	    UNION SELECT new.id, 'licence', new.licence
+	        WHERE new.licence IS NOT NULL;
+END;
+
+CREATE TRIGGER solutions_au AFTER UPDATE OF name, summary, description,
+    problems, processes, target_groups, standards, categories, maturity,
+    licence ON solutions BEGIN
+	DELETE FROM solution_fts WHERE rowid = old.id;
+	INSERT INTO solution_fts(rowid, name, summary, description, problems,
+	    processes)
+	VALUES (new.id, new.name, new.summary, new.description,
+	    (SELECT group_concat(value, ' ') FROM json_each(new.problems)),
+	    (SELECT group_concat(value, ' ') FROM json_each(new.processes)));
+	DELETE FROM solution_facets WHERE solution_id = old.id;
+	INSERT OR IGNORE INTO solution_facets
+	    SELECT new.id, 'problem', value FROM json_each(new.problems)
+	    UNION SELECT new.id, 'process', value FROM json_each(new.processes)
+	    UNION SELECT new.id, 'target_group', value
+	        FROM json_each(new.target_groups)
+	    UNION SELECT new.id, 'standard', value FROM json_each(new.standards)
+	    UNION SELECT new.id, 'category', value
+	        FROM json_each(new.categories)
+	    UNION SELECT new.id, 'maturity', new.maturity
+	    UNION SELECT new.id, 'licence', new.licence
+	        WHERE new.licence IS NOT NULL;
+END;
