@@ -9,9 +9,9 @@
 #include "cli/cli.h"
 
 static const struct command {
-	const char	*name;
-	int		(*run)(int, char **);
-	const char	*help;
+	const char *name;
+	int (*run)(int, char **);
+	const char *help;
 } commands[] = {
 	{ "serve", cmd_serve, "serve the API and web UI" },
 	{ "migrate", cmd_migrate, "apply pending database migrations" },
@@ -22,13 +22,15 @@ static const struct command {
 static void
 usage(FILE *out)
 {
-	fprintf(out, "usage: rollin COMMAND [OPTIONS]\n\n"
+	fprintf(out,
+	    "usage: rollin COMMAND [OPTIONS]\n\n"
 	    "Rollin tracks reusable public-sector IT solutions: releases,\n"
 	    "maintenance cycles, responsibilities, adoptions and roll-ins.\n\n"
 	    "Commands:\n");
 	for (const struct command *c = commands; c->name; c++)
 		fprintf(out, "  %-10s %s\n", c->name, c->help);
-	fprintf(out, "\n`rollin COMMAND --help` explains each command's "
+	fprintf(out,
+	    "\n`rollin COMMAND --help` explains each command's "
 	    "options.\n  --version  print the version\n");
 }
 

@@ -10,30 +10,31 @@
 #include "store/record.h"
 
 /* api/records.c */
-void	api_record_list(struct request *);
-void	api_record_get(struct request *);
-void	api_record_create(struct request *);
-void	api_record_update(struct request *);
-void	api_record_delete(struct request *);
+void api_record_list(struct request *);
+void api_record_get(struct request *);
+void api_record_create(struct request *);
+void api_record_update(struct request *);
+void api_record_delete(struct request *);
 /* Resolves the {slug} of a nested route to the solution's row id; replies
  * 404 and returns -1 if there is none. */
-int	api_parent_id(struct request *, int64_t *);
+int api_parent_id(struct request *, int64_t *);
 /* Reads limit/sort/cursor and the remaining query as filters. */
-int	api_list_params(struct request *, struct list_params *,
-	    const char *const *reserved);
+int api_list_params(
+    struct request *, struct list_params *, const char *const *reserved);
 
 /* api/solutions.c */
-void	api_solution_list(struct request *);
-void	api_solution_confirm(struct request *);
-void	api_solution_delete(struct request *);
+void api_solution_list(struct request *);
+void api_solution_get(struct request *);
+void api_solution_confirm(struct request *);
+void api_solution_delete(struct request *);
 
 /* api/search.c */
-void	api_search(struct request *);
-void	api_problems(struct request *);
+void api_search(struct request *);
+void api_problems(struct request *);
 
 /* api/meta.c */
-void	api_index(struct request *);
-void	api_events(struct request *);
-void	api_licences(struct request *);
+void api_index(struct request *);
+void api_events(struct request *);
+void api_licences(struct request *);
 
 #endif

@@ -13,23 +13,26 @@ api_index(struct request *req)
 	json_t *routes = json_array();
 
 	for (const struct route *r = api_routes; r->pattern; r++)
-		json_array_append_new(routes, json_pack("{s:s, s:s}", "method",
-		    router_method_name(r->method), "path", r->pattern));
-	reply_json(req, 200, json_pack("{s:s, s:s, s:s, s:o}", "service",
-	    "rollin", "version", ROLLIN_VERSION, "documentation",
-	    "/docs/api.md", "routes", routes), 0);
+		json_array_append_new(routes,
+		    json_pack("{s:s, s:s}", "method",
+		        router_method_name(r->method), "path", r->pattern));
+	reply_json(req, 200,
+	    json_pack("{s:s, s:s, s:s, s:o}", "service", "rollin", "version",
+	        ROLLIN_VERSION, "documentation", "/docs/api.md", "routes",
+	        routes),
+	    0);
 }
 
 /* GET /api/v1/events?after=ID&limit=N: the audit trail, oldest first. */
 void
 api_events(struct request *req)
 {
-	const char	*after_s = request_query(req, "after");
-	const char	*limit_s = request_query(req, "limit");
-	long long	 after = 0;
-	long		 limit = 100;
-	char		*end, next[32];
-	json_t		*items, *last;
+	const char *after_s = request_query(req, "after");
+	const char *limit_s = request_query(req, "limit");
+	long long   after = 0;
+	long        limit = 100;
+	char       *end, next[32];
+	json_t     *items, *last;
 
 	if (after_s) {
 		after = strtoll(after_s, &end, 10);
@@ -53,8 +56,8 @@ api_events(struct request *req)
 	}
 	last = json_array_get(items, json_array_size(items) - 1);
 	if (json_array_size(items) == (size_t)limit && last != NULL) {
-		snprintf(next, sizeof(next), "%lld", (long long)
-		    json_integer_value(json_object_get(last, "id")));
+		snprintf(next, sizeof(next), "%lld",
+		    (long long)json_integer_value(json_object_get(last, "id")));
 		reply_list(req, items, next);
 	} else
 		reply_list(req, items, NULL);

@@ -18,8 +18,8 @@
 int
 api_parent_id(struct request *req, int64_t *id)
 {
-	const struct resource	*res = req->route->res;
-	json_t			*key;
+	const struct resource *res = req->route->res;
+	json_t                *key;
 
 	*id = 0;
 	if (res->parent == NULL)
@@ -43,15 +43,16 @@ record_key(struct request *req)
 }
 
 int
-api_list_params(struct request *req, struct list_params *lp,
-    const char *const *reserved)
+api_list_params(
+    struct request *req, struct list_params *lp, const char *const *reserved)
 {
-	struct evkeyval	*kv;
-	char		*end;
-	long		 n;
+	struct evkeyval *kv;
+	char            *end;
+	long             n;
 
 	memset(lp, 0, sizeof(*lp));
-	TAILQ_FOREACH(kv, &req->query, next) {
+	TAILQ_FOREACH(kv, &req->query, next)
+	{
 		int skip = 0;
 		for (const char *const *r = reserved; r && *r; r++)
 			if (strcmp(*r, kv->key) == 0)
@@ -86,18 +87,18 @@ api_list_params(struct request *req, struct list_params *lp,
 void
 api_record_list(struct request *req)
 {
-	const struct resource	*res = req->route->res;
-	struct list_params	 lp;
-	struct rl_error		 err;
-	int64_t			 parent;
-	json_t			*items;
-	char			*next;
+	const struct resource *res = req->route->res;
+	struct list_params     lp;
+	struct rl_error        err;
+	int64_t                parent;
+	json_t                *items;
+	char                  *next;
 
 	if (api_parent_id(req, &parent) == -1 ||
 	    api_list_params(req, &lp, NULL) == -1)
 		return;
 	if (record_list(req->db, res, parent, &lp, NULL, &req->who, &items,
-	    &next, &err) == -1) {
+	        &next, &err) == -1) {
 		reply_error(req, &err);
 		return;
 	}
@@ -108,10 +109,10 @@ api_record_list(struct request *req)
 void
 api_record_get(struct request *req)
 {
-	const struct resource	*res = req->route->res;
-	struct record		 r;
-	struct rl_error		 err;
-	int64_t			 parent;
+	const struct resource *res = req->route->res;
+	struct record          r;
+	struct rl_error        err;
+	int64_t                parent;
 
 	if (api_parent_id(req, &parent) == -1)
 		return;
@@ -126,23 +127,23 @@ api_record_get(struct request *req)
 void
 api_record_create(struct request *req)
 {
-	const struct resource	*res = req->route->res;
-	struct record		 r;
-	struct rl_error		 err;
-	int64_t			 parent;
-	char			 location[512], subject[384];
+	const struct resource *res = req->route->res;
+	struct record          r;
+	struct rl_error        err;
+	int64_t                parent;
+	char                   location[512], subject[384];
 
 	if (api_parent_id(req, &parent) == -1)
 		return;
-	if (record_create(req->db, res, parent, req->body, &req->who, &r,
-	    &err) == -1) {
+	if (record_create(
+	        req->db, res, parent, req->body, &req->who, &r, &err) == -1) {
 		reply_error(req, &err);
 		return;
 	}
 	record_subject(req->db, res, &r, subject, sizeof(subject));
 	snprintf(location, sizeof(location), "/api/v1/%s", subject);
-	evhttp_add_header(evhttp_request_get_output_headers(req->ev),
-	    "Location", location);
+	evhttp_add_header(
+	    evhttp_request_get_output_headers(req->ev), "Location", location);
 	reply_json(req, 201, record_show(req->db, res, &r, &req->who), r.rev);
 	record_clear(&r);
 }
@@ -154,10 +155,10 @@ api_record_create(struct request *req)
 void
 api_record_update(struct request *req)
 {
-	const struct resource	*res = req->route->res;
-	struct record		 r;
-	struct rl_error		 err;
-	int64_t			 parent, rev = request_if_match(req);
+	const struct resource *res = req->route->res;
+	struct record          r;
+	struct rl_error        err;
+	int64_t                parent, rev = request_if_match(req);
 
 	if (rev == 0) {
 		reply_errorf(req, 428, "precondition_required", "If-Match",
@@ -166,14 +167,15 @@ api_record_update(struct request *req)
 		return;
 	}
 	if (rev < 0) {
-		reply_errorf(req, 400, "invalid_header", "If-Match", "If-Match "
+		reply_errorf(req, 400, "invalid_header", "If-Match",
+		    "If-Match "
 		    "must be an ETag as this service sends it, e.g. \"3\"");
 		return;
 	}
 	if (api_parent_id(req, &parent) == -1)
 		return;
-	if (record_update(req->db, res, parent, record_key(req), req->body,
-	    rev, &req->who, &r, &err) == -1) {
+	if (record_update(req->db, res, parent, record_key(req), req->body, rev,
+	        &req->who, &r, &err) == -1) {
 		reply_error(req, &err);
 		return;
 	}
@@ -184,19 +186,20 @@ api_record_update(struct request *req)
 void
 api_record_delete(struct request *req)
 {
-	const struct resource	*res = req->route->res;
-	struct rl_error		 err;
-	int64_t			 parent, rev = request_if_match(req);
+	const struct resource *res = req->route->res;
+	struct rl_error        err;
+	int64_t                parent, rev = request_if_match(req);
 
 	if (rev < 0) {
-		reply_errorf(req, 400, "invalid_header", "If-Match", "If-Match "
+		reply_errorf(req, 400, "invalid_header", "If-Match",
+		    "If-Match "
 		    "must be an ETag as this service sends it, e.g. \"3\"");
 		return;
 	}
 	if (api_parent_id(req, &parent) == -1)
 		return;
 	if (record_delete(req->db, res, parent, record_key(req), rev, &req->who,
-	    &err) == -1) {
+	        &err) == -1) {
 		reply_error(req, &err);
 		return;
 	}

@@ -5,19 +5,21 @@
 #include "api/api.h"
 #include "http/router.h"
 
-#define GET EVHTTP_REQ_GET
-#define POST EVHTTP_REQ_POST
-#define PATCH EVHTTP_REQ_PATCH
+#define GET    EVHTTP_REQ_GET
+#define POST   EVHTTP_REQ_POST
+#define PATCH  EVHTTP_REQ_PATCH
 #define DELETE EVHTTP_REQ_DELETE
-#define PUB ROUTE_PUBLIC
+#define PUB    ROUTE_PUBLIC
 
 /* List, create, read, update, delete of a top-level resource. */
-#define CRUD(path, res) \
-	{ GET, "/api/v1/" path, api_record_list, &res, PUB }, \
-	{ POST, "/api/v1/" path, api_record_create, &res, 0 }, \
-	{ GET, "/api/v1/" path "/{}", api_record_get, &res, PUB }, \
-	{ PATCH, "/api/v1/" path "/{}", api_record_update, &res, 0 }, \
-	{ DELETE, "/api/v1/" path "/{}", api_record_delete, &res, 0 }
+#define CRUD(path, res)                                                   \
+	{ GET, "/api/v1/" path, api_record_list, &res, PUB },             \
+	    { POST, "/api/v1/" path, api_record_create, &res, 0 },        \
+	    { GET, "/api/v1/" path "/{}", api_record_get, &res, PUB },    \
+	    { PATCH, "/api/v1/" path "/{}", api_record_update, &res, 0 }, \
+	{                                                                 \
+		DELETE, "/api/v1/" path "/{}", api_record_delete, &res, 0 \
+	}
 
 #define NESTED(path, res) CRUD("solutions/{}/" path, res)
 
@@ -28,7 +30,7 @@ const struct route api_routes[] = {
 
 	{ GET, "/api/v1/solutions", api_solution_list, &res_solution, PUB },
 	{ POST, "/api/v1/solutions", api_record_create, &res_solution, 0 },
-	{ GET, "/api/v1/solutions/{}", api_record_get, &res_solution, PUB },
+	{ GET, "/api/v1/solutions/{}", api_solution_get, &res_solution, PUB },
 	{ PATCH, "/api/v1/solutions/{}", api_record_update, &res_solution, 0 },
 	{ DELETE, "/api/v1/solutions/{}", api_solution_delete, &res_solution,
 	    0 },

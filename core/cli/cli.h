@@ -15,22 +15,22 @@
 
 /* Settings given as flags, applied after the file and the environment. */
 struct cli_flags {
-	const char	*config;
+	const char *config;
 	struct {
-		const char	*key;
-		const char	*value;
-	}		 set[CLI_MAX_FLAGS];
-	int		 n;
+		const char *key;
+		const char *value;
+	} set[CLI_MAX_FLAGS];
+	int n;
 };
 
-void	cli_flag(struct cli_flags *, const char *key, const char *value);
+void cli_flag(struct cli_flags *, const char *key, const char *value);
 /* Builds the configuration; prints the reason and returns -1 on error. */
-int	cli_config(const struct cli_flags *, struct config *);
+int cli_config(const struct cli_flags *, struct config *);
 /* Prints the options every subcommand takes. */
-void	cli_common_help(FILE *);
+void cli_common_help(FILE *);
 
-int	cmd_serve(int argc, char **argv);
-int	cmd_migrate(int argc, char **argv);
-int	cmd_token(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+int cmd_token(int argc, char **argv);
 
 #endif

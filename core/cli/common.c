@@ -18,8 +18,8 @@ cli_flag(struct cli_flags *f, const char *key, const char *value)
 int
 cli_config(const struct cli_flags *f, struct config *cfg)
 {
-	const char	*file = f->config ? f->config : getenv("ROLLIN_CONFIG");
-	char		 err[768];
+	const char *file = f->config ? f->config : getenv("ROLLIN_CONFIG");
+	char        err[768];
 
 	config_defaults(cfg);
 	if (file != NULL && *file != '\0' &&
@@ -33,13 +33,14 @@ cli_config(const struct cli_flags *f, struct config *cfg)
 	}
 	for (int i = 0; i < f->n; i++)
 		if (config_set(cfg, f->set[i].key, f->set[i].value, err,
-		    sizeof(err)) == -1) {
-			fprintf(stderr, "rollin: --%s: %s\n", f->set[i].key,
-			    err);
+		        sizeof(err)) == -1) {
+			fprintf(
+			    stderr, "rollin: --%s: %s\n", f->set[i].key, err);
 			return -1;
 		}
 	if (clock_from_env() == -1) {
-		fprintf(stderr, "rollin: ROLLIN_NOW must be YYYY-MM-DD or "
+		fprintf(stderr,
+		    "rollin: ROLLIN_NOW must be YYYY-MM-DD or "
 		    "YYYY-MM-DDTHH:MM:SSZ\n");
 		return -1;
 	}
@@ -53,7 +54,8 @@ cli_common_help(FILE *out)
 {
 	fprintf(out,
 	    "  --db PATH          SQLite database file\n"
-	    "  --config FILE      YAML configuration file (also ROLLIN_CONFIG)\n"
+	    "  --config FILE      YAML configuration file (also "
+	    "ROLLIN_CONFIG)\n"
 	    "  --log-level LEVEL  error, warn, info or debug\n"
 	    "  -h, --help         this help\n"
 	    "\n"

@@ -6,7 +6,8 @@
 static void
 usage(FILE *out)
 {
-	fprintf(out, "usage: rollin migrate [--db PATH] [--config FILE]\n\n"
+	fprintf(out,
+	    "usage: rollin migrate [--db PATH] [--config FILE]\n\n"
 	    "Applies pending schema migrations to the database and prints its\n"
 	    "schema version. `rollin serve` does the same at start.\n\n");
 	cli_common_help(out);
@@ -22,19 +23,29 @@ cmd_migrate(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cli_flags	 flags = { 0 };
-	struct config		 cfg;
-	struct rl_error		 err;
-	struct db		*db;
-	int			 ch, before;
+	struct cli_flags flags = { 0 };
+	struct config    cfg;
+	struct rl_error  err;
+	struct db       *db;
+	int              ch, before;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'd': cli_flag(&flags, "db", optarg); break;
-		case 'c': flags.config = optarg; break;
-		case 'l': cli_flag(&flags, "log_level", optarg); break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'd':
+			cli_flag(&flags, "db", optarg);
+			break;
+		case 'c':
+			flags.config = optarg;
+			break;
+		case 'l':
+			cli_flag(&flags, "log_level", optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (optind != argc) {

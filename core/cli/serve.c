@@ -16,10 +16,10 @@
 #include "util/log.h"
 
 struct serve {
-	struct event_base	*base;
-	struct server		 srv;
-	struct event		*sigint, *sigterm, *drain;
-	struct timespec		 deadline;
+	struct event_base *base;
+	struct server      srv;
+	struct event      *sigint, *sigterm, *drain;
+	struct timespec    deadline;
 };
 
 static void
@@ -30,9 +30,12 @@ usage(FILE *out)
 	    "                    [--config FILE] [--log-level LEVEL]\n\n"
 	    "Serves the API (and the web UI) until SIGINT or SIGTERM. On a\n"
 	    "signal it stops accepting connections, finishes the requests in\n"
-	    "flight (for up to shutdown_grace seconds) and closes the database.\n\n"
-	    "  --listen ADDR:PORT address to serve on; port 0 picks a free one\n"
-	    "  --demo             load the demo data set into an empty database\n");
+	    "flight (for up to shutdown_grace seconds) and closes the "
+	    "database.\n\n"
+	    "  --listen ADDR:PORT address to serve on; port 0 picks a free "
+	    "one\n"
+	    "  --demo             load the demo data set into an empty "
+	    "database\n");
 	cli_common_help(out);
 }
 
@@ -40,8 +43,8 @@ usage(FILE *out)
 static void
 drain_tick(evutil_socket_t fd, short what, void *arg)
 {
-	struct serve	*s = arg;
-	struct timespec	 now;
+	struct serve   *s = arg;
+	struct timespec now;
 
 	(void)fd;
 	(void)what;
@@ -57,8 +60,8 @@ drain_tick(evutil_socket_t fd, short what, void *arg)
 static void
 on_signal(evutil_socket_t sig, short what, void *arg)
 {
-	struct serve	*s = arg;
-	struct timeval	 tick = { 0, 20 * 1000 };
+	struct serve  *s = arg;
+	struct timeval tick = { 0, 20 * 1000 };
 
 	(void)what;
 	if (s->drain != NULL)
@@ -84,23 +87,37 @@ cmd_serve(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cli_flags	 flags = { 0 };
-	struct config		 cfg;
-	struct serve		 s;
-	struct rl_error		 err;
-	struct db		*db;
-	struct checkpointer	*ckpt = NULL;
-	int			 ch, demo = 0, rc = 1;
+	struct cli_flags     flags = { 0 };
+	struct config        cfg;
+	struct serve         s;
+	struct rl_error      err;
+	struct db           *db;
+	struct checkpointer *ckpt = NULL;
+	int                  ch, demo = 0, rc = 1;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'L': cli_flag(&flags, "listen", optarg); break;
-		case 'd': cli_flag(&flags, "db", optarg); break;
-		case 'c': flags.config = optarg; break;
-		case 'l': cli_flag(&flags, "log_level", optarg); break;
-		case 'D': demo = 1; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'L':
+			cli_flag(&flags, "listen", optarg);
+			break;
+		case 'd':
+			cli_flag(&flags, "db", optarg);
+			break;
+		case 'c':
+			flags.config = optarg;
+			break;
+		case 'l':
+			cli_flag(&flags, "log_level", optarg);
+			break;
+		case 'D':
+			demo = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (optind != argc) {
@@ -111,8 +128,8 @@ cmd_serve(int argc, char **argv)
 		return 1;
 
 	memset(&s, 0, sizeof(s));
-	if ((db = db_open(cfg.db, DB_MIGRATE | DB_MANUAL_CHECKPOINT,
-	    &err)) == NULL) {
+	if ((db = db_open(cfg.db, DB_MIGRATE | DB_MANUAL_CHECKPOINT, &err)) ==
+	    NULL) {
 		log_msg(LOG_ERROR, "%s", err.message);
 		return 1;
 	}

@@ -35,26 +35,42 @@ cmd_token(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cli_flags	 flags = { 0 };
-	struct config		 cfg;
-	struct rl_error		 err;
-	struct db		*db;
-	const char		*role = NULL, *org = NULL, *label = NULL, *verb;
-	char			 token[TOKEN_LEN], *end, *text;
-	int			 ch, rc = 1;
-	long long		 id;
-	json_t			*list;
+	struct cli_flags flags = { 0 };
+	struct config    cfg;
+	struct rl_error  err;
+	struct db       *db;
+	const char      *role = NULL, *org = NULL, *label = NULL, *verb;
+	char             token[TOKEN_LEN], *end, *text;
+	int              ch, rc = 1;
+	long long        id;
+	json_t          *list;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'd': cli_flag(&flags, "db", optarg); break;
-		case 'c': flags.config = optarg; break;
-		case 'l': cli_flag(&flags, "log_level", optarg); break;
-		case 'r': role = optarg; break;
-		case 'o': org = optarg; break;
-		case 'L': label = optarg; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'd':
+			cli_flag(&flags, "db", optarg);
+			break;
+		case 'c':
+			flags.config = optarg;
+			break;
+		case 'l':
+			cli_flag(&flags, "log_level", optarg);
+			break;
+		case 'r':
+			role = optarg;
+			break;
+		case 'o':
+			org = optarg;
+			break;
+		case 'L':
+			label = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (optind >= argc) {
@@ -70,20 +86,25 @@ cmd_token(int argc, char **argv)
 	}
 	if (strcmp(verb, "create") == 0 && optind + 1 == argc) {
 		if (role == NULL || org == NULL) {
-			fprintf(stderr, "rollin: token create needs --role and "
+			fprintf(stderr,
+			    "rollin: token create needs --role and "
 			    "--org\n");
 			rc = 2;
 		} else if (role_parse(role) == ROLE_NONE)
-			fprintf(stderr, "rollin: --role must be admin, owner, "
-			    "onboarding or adopter, not '%s'\n", role);
+			fprintf(stderr,
+			    "rollin: --role must be admin, owner, "
+			    "onboarding or adopter, not '%s'\n",
+			    role);
 		else if (tokens_create(db, role_parse(role), org, label, token,
-		    &err) == -1)
+		             &err) == -1)
 			fprintf(stderr, "rollin: --%s: %s\n", err.field,
 			    err.message);
 		else {
 			printf("%s\n", token);
-			fprintf(stderr, "rollin: token for %s of %s created; "
-			    "it is shown only this once\n", role, org);
+			fprintf(stderr,
+			    "rollin: token for %s of %s created; "
+			    "it is shown only this once\n",
+			    role, org);
 			rc = 0;
 		}
 	} else if (strcmp(verb, "list") == 0 && optind + 1 == argc) {
@@ -96,7 +117,8 @@ cmd_token(int argc, char **argv)
 	} else if (strcmp(verb, "revoke") == 0 && optind + 2 == argc) {
 		id = strtoll(argv[optind + 1], &end, 10);
 		if (*end != '\0' || id < 1)
-			fprintf(stderr, "rollin: token revoke needs a token id "
+			fprintf(stderr,
+			    "rollin: token revoke needs a token id "
 			    "(see rollin token list)\n");
 		else if (tokens_revoke(db, id, &err) == -1)
 			fprintf(stderr, "rollin: %s\n", err.message);

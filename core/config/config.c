@@ -12,23 +12,25 @@ enum setting_type { SET_STRING, SET_INT, SET_BOOL, SET_LEVEL, SET_LISTEN };
 
 /* One row per setting: the single place that names keys and variables. */
 struct setting {
-	const char		*key;	/* config file key */
-	const char		*env;	/* environment variable */
-	enum setting_type	 type;
-	size_t			 offset;
-	size_t			 size;	/* SET_STRING: buffer size */
-	long			 min, max;	/* SET_INT bounds */
-	const char		*help;
+	const char       *key; /* config file key */
+	const char       *env; /* environment variable */
+	enum setting_type type;
+	size_t            offset;
+	size_t            size;     /* SET_STRING: buffer size */
+	long              min, max; /* SET_INT bounds */
+	const char       *help;
 };
 
-#define STR(f) SET_STRING, offsetof(struct config, f), \
-	sizeof(((struct config *)0)->f), 0, 0
+#define STR(f)                                  \
+	SET_STRING, offsetof(struct config, f), \
+	    sizeof(((struct config *)0)->f), 0, 0
 #define INT(f, lo, hi) SET_INT, offsetof(struct config, f), 0, lo, hi
 
 static const struct setting settings[] = {
 	{ "listen", "ROLLIN_LISTEN", SET_LISTEN,
-	    offsetof(struct config, listen), sizeof(((struct config *)0)->listen),
-	    0, 0, "address and port to serve on (default 127.0.0.1:8080)" },
+	    offsetof(struct config, listen),
+	    sizeof(((struct config *)0)->listen), 0, 0,
+	    "address and port to serve on (default 127.0.0.1:8080)" },
 	{ "db", "ROLLIN_DB", STR(db),
 	    "SQLite database file (default $XDG_DATA_HOME/rollin/rollin.db)" },
 	{ "log_level", "ROLLIN_LOG_LEVEL", SET_LEVEL,
@@ -90,13 +92,13 @@ config_defaults(struct config *c)
 }
 
 int
-config_split_listen(const char *s, char *addr, size_t addrlen,
-    unsigned short *port)
+config_split_listen(
+    const char *s, char *addr, size_t addrlen, unsigned short *port)
 {
-	const char	*colon;
-	char		*end;
-	size_t		 alen;
-	long		 p;
+	const char *colon;
+	char       *end;
+	size_t      alen;
+	long        p;
 
 	if (*s == '[') {
 		const char *close = strchr(s, ']');
@@ -150,16 +152,18 @@ static int
 apply(struct config *c, const struct setting *s, const char *v, char *err,
     size_t errlen)
 {
-	char		*field = (char *)c + s->offset;
-	char		 addr[256], *end;
-	unsigned short	 port;
-	long		 n;
+	char          *field = (char *)c + s->offset;
+	char           addr[256], *end;
+	unsigned short port;
+	long           n;
 
 	switch (s->type) {
 	case SET_LISTEN:
 		if (config_split_listen(v, addr, sizeof(addr), &port) == -1) {
-			snprintf(err, errlen, "%s: expected ADDR:PORT, got "
-			    "'%s'", s->key, v);
+			snprintf(err, errlen,
+			    "%s: expected ADDR:PORT, got "
+			    "'%s'",
+			    s->key, v);
 			return -1;
 		}
 		/* FALLTHROUGH */
@@ -176,24 +180,29 @@ apply(struct config *c, const struct setting *s, const char *v, char *err,
 		n = strtol(v, &end, 10);
 		if (errno != 0 || *end != '\0' || end == v || n < s->min ||
 		    n > s->max) {
-			snprintf(err, errlen, "%s: expected a whole number "
-			    "from %ld to %ld, got '%s'", s->key, s->min,
-			    s->max, v);
+			snprintf(err, errlen,
+			    "%s: expected a whole number "
+			    "from %ld to %ld, got '%s'",
+			    s->key, s->min, s->max, v);
 			return -1;
 		}
 		*(int *)(void *)field = (int)n;
 		return 0;
 	case SET_BOOL:
 		if (parse_bool(v, (int *)(void *)field) == -1) {
-			snprintf(err, errlen, "%s: expected true or false, got "
-			    "'%s'", s->key, v);
+			snprintf(err, errlen,
+			    "%s: expected true or false, got "
+			    "'%s'",
+			    s->key, v);
 			return -1;
 		}
 		return 0;
 	case SET_LEVEL:
 		if (log_parse_level(v, (enum log_level *)(void *)field) == -1) {
-			snprintf(err, errlen, "%s: expected error, warn, info "
-			    "or debug, got '%s'", s->key, v);
+			snprintf(err, errlen,
+			    "%s: expected error, warn, info "
+			    "or debug, got '%s'",
+			    s->key, v);
 			return -1;
 		}
 		return 0;
@@ -217,26 +226,27 @@ config_set(struct config *c, const char *key, const char *value, char *err,
 int
 config_load_file(struct config *c, const char *path, char *err, size_t errlen)
 {
-	const struct setting	*s;
-	const char		*key;
-	json_t			*root, *v;
-	char			 buf[64], why[512];
-	const char		*text;
-	int			 rc = -1;
+	const struct setting *s;
+	const char           *key;
+	json_t               *root, *v;
+	char                  buf[64], why[512];
+	const char           *text;
+	int                   rc = -1;
 
 	if ((root = yaml_load_file(path, why, sizeof(why))) == NULL) {
 		snprintf(err, errlen, "%s:%s", path, why);
 		return -1;
 	}
 	if (!json_is_object(root)) {
-		snprintf(err, errlen, "%s: expected a mapping of settings",
-		    path);
+		snprintf(
+		    err, errlen, "%s: expected a mapping of settings", path);
 		goto done;
 	}
-	json_object_foreach(root, key, v) {
+	json_object_foreach(root, key, v)
+	{
 		if ((s = find_setting(key)) == NULL) {
-			snprintf(err, errlen, "%s: unknown setting '%s'", path,
-			    key);
+			snprintf(
+			    err, errlen, "%s: unknown setting '%s'", path, key);
 			goto done;
 		}
 		if (json_is_string(v))

@@ -13,34 +13,34 @@
 #define CONFIG_PATH_MAX 1024
 
 struct config {
-	char		 listen[256];	/* ADDR:PORT; port 0 picks a free one */
-	char		 db[CONFIG_PATH_MAX];
-	char		 config_file[CONFIG_PATH_MAX];
-	enum log_level	 log_level;
-	int		 public_catalogue; /* anonymous clients may read */
-	int		 stale_days;	/* freshness: stale after N days */
-	int		 max_body_bytes;
-	int		 max_header_bytes;
-	int		 request_timeout;	/* seconds */
-	int		 shutdown_grace;	/* seconds to finish requests */
-	int		 checkpoint_interval;	/* seconds between WAL checkpoints */
-	char		 web_root[CONFIG_PATH_MAX];
+	char           listen[256]; /* ADDR:PORT; port 0 picks a free one */
+	char           db[CONFIG_PATH_MAX];
+	char           config_file[CONFIG_PATH_MAX];
+	enum log_level log_level;
+	int            public_catalogue; /* anonymous clients may read */
+	int            stale_days;       /* freshness: stale after N days */
+	int            max_body_bytes;
+	int            max_header_bytes;
+	int            request_timeout; /* seconds */
+	int            shutdown_grace;  /* seconds to finish requests */
+	int  checkpoint_interval;       /* seconds between WAL checkpoints */
+	char web_root[CONFIG_PATH_MAX];
 };
 
 /* Fills the defaults (which depend on $HOME and $XDG_DATA_HOME). */
-void	config_defaults(struct config *);
+void config_defaults(struct config *);
 /* Applies the YAML file; -1 with the reason in err. */
-int	config_load_file(struct config *, const char *path, char *err,
-	    size_t errlen);
+int
+config_load_file(struct config *, const char *path, char *err, size_t errlen);
 /* Applies ROLLIN_* environment variables; -1 with the reason in err. */
-int	config_load_env(struct config *, char *err, size_t errlen);
+int config_load_env(struct config *, char *err, size_t errlen);
 /* Sets one setting by its file key (as a flag would); -1 if invalid. */
-int	config_set(struct config *, const char *key, const char *value,
-	    char *err, size_t errlen);
+int config_set(struct config *, const char *key, const char *value, char *err,
+    size_t errlen);
 /* Prints every setting with its key, variable, default and meaning. */
-void	config_describe(FILE *);
+void config_describe(FILE *);
 /* Splits "ADDR:PORT" ("[::1]:8080" for IPv6); -1 if malformed. */
-int	config_split_listen(const char *, char *addr, size_t addrlen,
-	    unsigned short *port);
+int config_split_listen(
+    const char *, char *addr, size_t addrlen, unsigned short *port);
 
 #endif

@@ -15,6 +15,6 @@ struct db;
  * loaded, 0 if the catalogue already had organisations (nothing done), -1
  * with the failing record named in err.
  */
-int	demo_load(struct db *, struct rl_error *);
+int demo_load(struct db *, struct rl_error *);
 
 #endif

@@ -32,22 +32,31 @@ field_ref_key(const struct field *f)
 static const char *const org_kinds[] = { "federal", "state", "municipal",
 	"association", "provider", "other", NULL };
 
-const char *const german_states[] = { "Baden-Württemberg", "Bayern",
-	"Berlin", "Brandenburg", "Bremen", "Hamburg", "Hessen",
-	"Mecklenburg-Vorpommern", "Niedersachsen", "Nordrhein-Westfalen",
-	"Rheinland-Pfalz", "Saarland", "Sachsen", "Sachsen-Anhalt",
-	"Schleswig-Holstein", "Thüringen", NULL };
+const char *const german_states[] = { "Baden-Württemberg", "Bayern", "Berlin",
+	"Brandenburg", "Bremen", "Hamburg", "Hessen", "Mecklenburg-Vorpommern",
+	"Niedersachsen", "Nordrhein-Westfalen", "Rheinland-Pfalz", "Saarland",
+	"Sachsen", "Sachsen-Anhalt", "Schleswig-Holstein", "Thüringen", NULL };
 
 static const struct field organisation_fields[] = {
-	{ .name = "slug", .type = FT_SLUG,
+	{ .name = "slug",
+	    .type = FT_SLUG,
 	    .flags = F_REQUIRED | F_IMMUTABLE | F_SORT },
-	{ .name = "name", .type = FT_STRING, .flags = F_REQUIRED | F_SORT,
+	{ .name = "name",
+	    .type = FT_STRING,
+	    .flags = F_REQUIRED | F_SORT,
 	    .max = 200 },
-	{ .name = "kind", .type = FT_ENUM, .flags = F_REQUIRED | F_FILTER,
+	{ .name = "kind",
+	    .type = FT_ENUM,
+	    .flags = F_REQUIRED | F_FILTER,
 	    .values = org_kinds },
-	{ .name = "state", .type = FT_ENUM, .flags = F_FILTER,
+	{ .name = "state",
+	    .type = FT_ENUM,
+	    .flags = F_FILTER,
 	    .values = german_states },
-	{ .name = "ars", .type = FT_STRING, .flags = F_FILTER, .max = 12,
+	{ .name = "ars",
+	    .type = FT_STRING,
+	    .flags = F_FILTER,
+	    .max = 12,
 	    .help = "official regional key (Amtlicher Regionalschlüssel)" },
 	{ .name = "website", .type = FT_URL, .max = 500 },
 	{ 0 },
@@ -66,7 +75,8 @@ organisation_check(struct db *db, const struct record *before, json_t *doc,
 		return 0;
 	if (json_string_length(ars) != 12 ||
 	    strspn(json_string_value(ars), "0123456789") != 12)
-		return rl_fail(err, 422, "invalid_format", "ars", "ars must be "
+		return rl_fail(err, 422, "invalid_format", "ars",
+		    "ars must be "
 		    "the 12-digit Amtlicher Regionalschlüssel");
 	return 0;
 }
@@ -85,10 +95,14 @@ const struct resource res_organisation = {
 /* ---- contacts --------------------------------------------------------- */
 
 static const struct field contact_fields[] = {
-	{ .name = "organisation", .type = FT_REF,
-	    .flags = F_REQUIRED | F_FILTER, .ref = &res_organisation },
-	{ .name = "name", .type = FT_STRING,
-	    .flags = F_REQUIRED | F_PRIVATE | F_SORT, .max = 200 },
+	{ .name = "organisation",
+	    .type = FT_REF,
+	    .flags = F_REQUIRED | F_FILTER,
+	    .ref = &res_organisation },
+	{ .name = "name",
+	    .type = FT_STRING,
+	    .flags = F_REQUIRED | F_PRIVATE | F_SORT,
+	    .max = 200 },
 	{ .name = "role_title", .type = FT_STRING, .max = 200 },
 	{ .name = "email", .type = FT_EMAIL, .flags = F_PRIVATE, .max = 254 },
 	{ .name = "phone", .type = FT_STRING, .flags = F_PRIVATE, .max = 50 },
@@ -120,43 +134,59 @@ static const struct field documentation_fields[] = {
 
 static const struct field transfer_step_fields[] = {
 	{ .name = "step", .type = FT_STRING, .flags = F_REQUIRED, .max = 200 },
-	{ .name = "role", .type = FT_ENUM, .flags = F_REQUIRED,
+	{ .name = "role",
+	    .type = FT_ENUM,
+	    .flags = F_REQUIRED,
 	    .values = transfer_roles },
-	{ .name = "effort_days", .type = FT_NUMBER, .min_num = 0,
+	{ .name = "effort_days",
+	    .type = FT_NUMBER,
+	    .min_num = 0,
 	    .max_num = 10000 },
 	{ .name = "description", .type = FT_TEXT, .max = 2000 },
 	{ 0 },
 };
 
 static const struct field solution_fields[] = {
-	{ .name = "slug", .type = FT_SLUG,
+	{ .name = "slug",
+	    .type = FT_SLUG,
 	    .flags = F_REQUIRED | F_IMMUTABLE | F_SORT },
-	{ .name = "name", .type = FT_STRING, .flags = F_REQUIRED | F_SORT,
+	{ .name = "name",
+	    .type = FT_STRING,
+	    .flags = F_REQUIRED | F_SORT,
 	    .max = 200 },
 	{ .name = "summary", .type = FT_STRING, .max = 300 },
-	{ .name = "description", .type = FT_TEXT, .max = 20000,
+	{ .name = "description",
+	    .type = FT_TEXT,
+	    .max = 20000,
 	    .help = "Markdown" },
-	{ .name = "owner", .type = FT_REF, .flags = F_REQUIRED | F_FILTER,
+	{ .name = "owner",
+	    .type = FT_REF,
+	    .flags = F_REQUIRED | F_FILTER,
 	    .ref = &res_organisation },
 	{ .name = "homepage", .type = FT_URL, .max = 500 },
 	{ .name = "repository", .type = FT_URL, .max = 500 },
 	{ .name = "licence", .type = FT_SPDX, .flags = F_FILTER, .max = 200 },
 	{ .name = "open_source", .type = FT_BOOL, .flags = F_FILTER },
-	{ .name = "maturity", .type = FT_ENUM,
-	    .flags = F_REQUIRED | F_FILTER | F_SORT, .values = maturities },
+	{ .name = "maturity",
+	    .type = FT_ENUM,
+	    .flags = F_REQUIRED | F_FILTER | F_SORT,
+	    .values = maturities },
 	{ .name = "problems", .type = FT_TAGS, .max = 20 },
 	{ .name = "processes", .type = FT_TAGS, .max = 50 },
-	{ .name = "target_groups", .type = FT_TAGS,
-	    .max = 20 },
+	{ .name = "target_groups", .type = FT_TAGS, .max = 20 },
 	{ .name = "standards", .type = FT_TAGS, .max = 30 },
 	{ .name = "interfaces", .type = FT_TAGS, .max = 30 },
 	{ .name = "prerequisites", .type = FT_TAGS, .max = 30 },
 	{ .name = "categories", .type = FT_TAGS, .max = 10 },
 	{ .name = "usage_context", .type = FT_TEXT, .max = 5000 },
 	{ .name = "scenarios", .type = FT_TAGS, .max = 20 },
-	{ .name = "documentation", .type = FT_OBJECTS, .max = 30,
+	{ .name = "documentation",
+	    .type = FT_OBJECTS,
+	    .max = 30,
 	    .sub = documentation_fields },
-	{ .name = "transfer_concept", .type = FT_OBJECTS, .max = 40,
+	{ .name = "transfer_concept",
+	    .type = FT_OBJECTS,
+	    .max = 40,
 	    .sub = transfer_step_fields },
 	{ 0 },
 };
@@ -172,13 +202,14 @@ static int
 solution_after_write(struct db *db, const struct record *before,
     const struct record *after, const char *actor, struct rl_error *err)
 {
-	sqlite3_stmt	*st;
-	const char	*was, *now;
-	char		 subject[160];
+	sqlite3_stmt *st;
+	const char   *was, *now;
+	char          subject[160];
 
 	if (after == NULL)
 		return 0;
-	st = db_prepare(db, "UPDATE solutions SET completeness = ?, "
+	st = db_prepare(db,
+	    "UPDATE solutions SET completeness = ?, "
 	    "touched_at = updated_at WHERE id = ?");
 	if (st == NULL)
 		return rl_fail(err, 500, "store", NULL, "store unavailable");
@@ -189,17 +220,18 @@ solution_after_write(struct db *db, const struct record *before,
 		return rl_fail(err, 500, "store", NULL, "store unavailable");
 	}
 	sqlite3_reset(st);
-	was = before ? json_string_value(json_object_get(before->doc,
-	    "maturity")) : NULL;
+	was = before
+	    ? json_string_value(json_object_get(before->doc, "maturity"))
+	    : NULL;
 	now = json_string_value(json_object_get(after->doc, "maturity"));
-	if (strcmp(now, "retired") == 0 && (was == NULL ||
-	    strcmp(was, "retired") != 0)) {
+	if (strcmp(now, "retired") == 0 &&
+	    (was == NULL || strcmp(was, "retired") != 0)) {
 		snprintf(subject, sizeof(subject), "solutions/%s",
 		    json_string_value(json_object_get(after->doc, "slug")));
 		if (outbox_append(db, "solution.retired", subject, actor,
-		    after->id, after->doc) == -1)
-			return rl_fail(err, 500, "store", NULL,
-			    "store unavailable");
+		        after->id, after->doc) == -1)
+			return rl_fail(
+			    err, 500, "store", NULL, "store unavailable");
 	}
 	return 0;
 }
@@ -208,18 +240,29 @@ static void
 solution_decorate(struct db *db, const struct record *r, json_t *out)
 {
 	json_t *missing;
-	int	percent;
+	int     percent;
 
 	(void)db;
 	percent = quality_completeness(r->doc, &missing);
-	json_object_set_new(out, "completeness", json_pack("{s:i, s:o}",
-	    "percent", percent, "missing", missing));
-	json_object_set_new(out, "freshness", quality_freshness(
-	    json_string_value(json_object_get(r->doc, "confirmed_at")),
-	    json_string_value(json_object_get(r->doc, "touched_at")),
-	    clock_now()));
-	json_object_del(out, "confirmed_at");
-	json_object_del(out, "touched_at");
+	json_object_set_new(out, "completeness",
+	    json_pack("{s:i, s:o}", "percent", percent, "missing", missing));
+}
+
+/* Freshness depends on today's date, so it is never stored rendered. */
+static void
+solution_live(const struct record *r, json_t *out)
+{
+	const char *changed =
+	    json_string_value(json_object_get(r->doc, "touched_at"));
+
+	/* A write stamps touched_at after the record was read back. */
+	if (changed == NULL || *changed == '\0')
+		changed =
+		    json_string_value(json_object_get(r->doc, "updated_at"));
+	json_object_set_new(out, "freshness",
+	    quality_freshness(
+	        json_string_value(json_object_get(r->doc, "confirmed_at")),
+	        changed, clock_now()));
 }
 
 const struct resource res_solution = {
@@ -228,10 +271,11 @@ const struct resource res_solution = {
 	.table = "solutions",
 	.key = "slug",
 	.fields = solution_fields,
-	.flags = R_NO_DELETE,
+	.flags = R_NO_DELETE | R_RENDERED,
 	.write = { { ROLE_OWNER, ORG_FIELD, "owner" } },
 	.default_sort = "name",
 	.extra_columns = solution_extra,
 	.hooks = { .after_write = solution_after_write,
-	    .decorate = solution_decorate },
+	    .decorate = solution_decorate,
+	    .live = solution_live },
 };

@@ -19,14 +19,16 @@ date_of(json_t *doc, const char *name)
 }
 
 static int
-not_before(json_t *doc, const char *early, const char *late,
-    struct rl_error *err)
+not_before(
+    json_t *doc, const char *early, const char *late, struct rl_error *err)
 {
 	const char *a = date_of(doc, early), *b = date_of(doc, late);
 
 	if (a && b && strcmp(a, b) > 0)
-		return rl_fail(err, 422, "invalid_value", late, "%s (%s) must "
-		    "not be before %s (%s)", late, b, early, a);
+		return rl_fail(err, 422, "invalid_value", late,
+		    "%s (%s) must "
+		    "not be before %s (%s)",
+		    late, b, early, a);
 	return 0;
 }
 
@@ -42,10 +44,14 @@ static const char *const responsibility_roles[] = { "provision", "operation",
 	"maintenance", "advice", "development", "contact", NULL };
 
 static const struct field responsibility_fields[] = {
-	{ .name = "role", .type = FT_ENUM, .flags = F_REQUIRED | F_FILTER,
+	{ .name = "role",
+	    .type = FT_ENUM,
+	    .flags = F_REQUIRED | F_FILTER,
 	    .values = responsibility_roles },
-	{ .name = "organisation", .type = FT_REF,
-	    .flags = F_REQUIRED | F_FILTER, .ref = &res_organisation },
+	{ .name = "organisation",
+	    .type = FT_REF,
+	    .flags = F_REQUIRED | F_FILTER,
+	    .ref = &res_organisation },
 	{ .name = "contact", .type = FT_REF, .ref = &res_contact },
 	{ .name = "since", .type = FT_DATE },
 	{ .name = "until", .type = FT_DATE },
@@ -75,15 +81,21 @@ const struct resource res_responsibility = {
 /* ---- maintenance cycles ----------------------------------------------- */
 
 static const struct field cycle_fields[] = {
-	{ .name = "name", .type = FT_STRING, .flags = F_REQUIRED | F_SORT,
-	    .max = 64, .help = "release line, e.g. 2.x or 2026" },
+	{ .name = "name",
+	    .type = FT_STRING,
+	    .flags = F_REQUIRED | F_SORT,
+	    .max = 64,
+	    .help = "release line, e.g. 2.x or 2026" },
 	{ .name = "release_date", .type = FT_DATE },
-	{ .name = "support_until", .type = FT_DATE,
+	{ .name = "support_until",
+	    .type = FT_DATE,
 	    .help = "end of active support" },
-	{ .name = "eol", .type = FT_DATE,
+	{ .name = "eol",
+	    .type = FT_DATE,
 	    .help = "end of life: end of security support" },
 	{ .name = "lts", .type = FT_BOOL },
-	{ .name = "extended_support", .type = FT_DATE,
+	{ .name = "extended_support",
+	    .type = FT_DATE,
 	    .help = "end of paid or extended support after eol" },
 	{ 0 },
 };
@@ -109,14 +121,15 @@ cycle_check(struct db *db, const struct record *before, json_t *doc,
 static void
 cycle_decorate(struct db *db, const struct record *r, json_t *out)
 {
-	sqlite3_stmt	*st;
-	const char	*support = date_of(r->doc, "support_until");
-	const char	*eol = date_of(r->doc, "eol");
-	const char	*ext = date_of(r->doc, "extended_support");
-	const char	*status;
-	char		 now[CLOCK_DATE_LEN];
+	sqlite3_stmt *st;
+	const char   *support = date_of(r->doc, "support_until");
+	const char   *eol = date_of(r->doc, "eol");
+	const char   *ext = date_of(r->doc, "extended_support");
+	const char   *status;
+	char          now[CLOCK_DATE_LEN];
 
-	st = db_prepare(db, "SELECT version, date FROM releases WHERE "
+	st = db_prepare(db,
+	    "SELECT version, date FROM releases WHERE "
 	    "cycle_id = ? AND status = 'released' ORDER BY date DESC, id DESC "
 	    "LIMIT 1");
 	json_object_set_new(out, "latest", json_null());
@@ -124,8 +137,8 @@ cycle_decorate(struct db *db, const struct record *r, json_t *out)
 	if (st != NULL) {
 		sqlite3_bind_int64(st, 1, r->id);
 		if (sqlite3_step(st) == SQLITE_ROW) {
-			json_object_set_new(out, "latest",
-			    json_string(db_column_text(st, 0)));
+			json_object_set_new(
+			    out, "latest", json_string(db_column_text(st, 0)));
 			if (db_column_text(st, 1))
 				json_object_set_new(out, "latest_date",
 				    json_string(db_column_text(st, 1)));
@@ -160,11 +173,18 @@ static const char *const release_statuses[] = { "planned", "released",
 	"withdrawn", NULL };
 
 static const struct field release_fields[] = {
-	{ .name = "version", .type = FT_STRING, .flags = F_REQUIRED | F_SORT,
+	{ .name = "version",
+	    .type = FT_STRING,
+	    .flags = F_REQUIRED | F_SORT,
 	    .max = 64 },
-	{ .name = "cycle", .type = FT_REF, .flags = F_FILTER, .ref = &res_cycle,
+	{ .name = "cycle",
+	    .type = FT_REF,
+	    .flags = F_FILTER,
+	    .ref = &res_cycle,
 	    .ref_key = "name" },
-	{ .name = "status", .type = FT_ENUM, .flags = F_REQUIRED | F_FILTER,
+	{ .name = "status",
+	    .type = FT_ENUM,
+	    .flags = F_REQUIRED | F_FILTER,
 	    .values = release_statuses },
 	{ .name = "planned_date", .type = FT_DATE },
 	{ .name = "date", .type = FT_DATE, .help = "actual release date" },
@@ -184,7 +204,8 @@ release_check(struct db *db, const struct record *before, json_t *doc,
 		return rl_fail(err, 422, "missing_field", "planned_date",
 		    "planned_date is required for a planned release");
 	if (strcmp(status, "released") == 0 && !date_of(doc, "date"))
-		return rl_fail(err, 422, "missing_field", "date", "date (the "
+		return rl_fail(err, 422, "missing_field", "date",
+		    "date (the "
 		    "actual release date) is required for a released release");
 	return 0;
 }
@@ -194,8 +215,8 @@ static int
 release_after_write(struct db *db, const struct record *before,
     const struct record *after, const char *actor, struct rl_error *err)
 {
-	const char	*was, *now;
-	char		 subject[256];
+	const char *was, *now;
+	char        subject[256];
 
 	if (after == NULL)
 		return 0;
@@ -205,7 +226,7 @@ release_after_write(struct db *db, const struct record *before,
 		return 0;
 	record_subject(db, &res_release, after, subject, sizeof(subject));
 	if (outbox_append(db, "release.published", subject, actor,
-	    after->parent_id, after->doc) == -1)
+	        after->parent_id, after->doc) == -1)
 		return rl_fail(err, 500, "store", NULL, "store unavailable");
 	return 0;
 }
@@ -213,14 +234,14 @@ release_after_write(struct db *db, const struct record *before,
 static void
 release_decorate(struct db *db, const struct record *r, json_t *out)
 {
-	const char	*planned = date_of(r->doc, "planned_date");
-	char		 now[CLOCK_DATE_LEN];
+	const char *planned = date_of(r->doc, "planned_date");
+	char        now[CLOCK_DATE_LEN];
 
 	(void)db;
 	today(now);
-	json_object_set_new(out, "overdue", json_boolean(
-	    strcmp(date_of(r->doc, "status"), "planned") == 0 && planned &&
-	    strcmp(planned, now) < 0));
+	json_object_set_new(out, "overdue",
+	    json_boolean(strcmp(date_of(r->doc, "status"), "planned") == 0 &&
+	        planned && strcmp(planned, now) < 0));
 }
 
 const struct resource res_release = {
@@ -232,7 +253,8 @@ const struct resource res_release = {
 	.parent = &res_solution,
 	.write = { { ROLE_OWNER, ORG_PARENT_OWNER, NULL } },
 	.default_sort = "id",
-	.hooks = { .check = release_check, .after_write = release_after_write,
+	.hooks = { .check = release_check,
+	    .after_write = release_after_write,
 	    .decorate = release_decorate },
 };
 
@@ -242,11 +264,17 @@ static const char *const adoption_statuses[] = { "evaluating", "rolling-in",
 	"live", "stopped", NULL };
 
 static const struct field adoption_fields[] = {
-	{ .name = "organisation", .type = FT_REF,
-	    .flags = F_REQUIRED | F_FILTER, .ref = &res_organisation },
-	{ .name = "status", .type = FT_ENUM, .flags = F_REQUIRED | F_FILTER,
+	{ .name = "organisation",
+	    .type = FT_REF,
+	    .flags = F_REQUIRED | F_FILTER,
+	    .ref = &res_organisation },
+	{ .name = "status",
+	    .type = FT_ENUM,
+	    .flags = F_REQUIRED | F_FILTER,
 	    .values = adoption_statuses },
-	{ .name = "version", .type = FT_STRING, .max = 64,
+	{ .name = "version",
+	    .type = FT_STRING,
+	    .max = 64,
 	    .help = "version in use" },
 	{ .name = "since", .type = FT_DATE },
 	{ .name = "context", .type = FT_TEXT, .max = 2000 },
@@ -264,7 +292,8 @@ const struct resource res_adoption = {
 	.key = "id",
 	.fields = adoption_fields,
 	.parent = &res_solution,
-	.write = { { ROLE_ADOPTER | ROLE_ONBOARDING, ORG_FIELD, "organisation" },
+	.write = { { ROLE_ADOPTER | ROLE_ONBOARDING, ORG_FIELD,
+	               "organisation" },
 	    { ROLE_OWNER, ORG_PARENT_OWNER, NULL } },
 	.default_sort = "id",
 };

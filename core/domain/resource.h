@@ -17,103 +17,105 @@
 struct db;
 
 enum field_type {
-	FT_STRING,	/* one line of text */
-	FT_TEXT,	/* multi-line text (Markdown where the field says so) */
-	FT_SLUG,	/* [a-z][a-z0-9-]*, no double or trailing hyphen */
-	FT_ENUM,	/* one of field->values */
-	FT_DATE,	/* calendar date YYYY-MM-DD */
+	FT_STRING, /* one line of text */
+	FT_TEXT,   /* multi-line text (Markdown where the field says so) */
+	FT_SLUG,   /* [a-z][a-z0-9-]*, no double or trailing hyphen */
+	FT_ENUM,   /* one of field->values */
+	FT_DATE,   /* calendar date YYYY-MM-DD */
 	FT_BOOL,
-	FT_INT,		/* whole number within [min, max] */
-	FT_NUMBER,	/* number within [min, max], e.g. person-days */
-	FT_URL,		/* absolute http(s) URL */
+	FT_INT,    /* whole number within [min, max] */
+	FT_NUMBER, /* number within [min, max], e.g. person-days */
+	FT_URL,    /* absolute http(s) URL */
 	FT_EMAIL,
-	FT_SPDX,	/* SPDX licence id or expression */
-	FT_TAGS,	/* array of distinct one-line strings */
-	FT_OBJECTS,	/* array of objects described by field->sub */
-	FT_REF,		/* key of a record of field->ref */
+	FT_SPDX,    /* SPDX licence id or expression */
+	FT_TAGS,    /* array of distinct one-line strings */
+	FT_OBJECTS, /* array of objects described by field->sub */
+	FT_REF,     /* key of a record of field->ref */
 };
 
 enum field_flags {
-	F_REQUIRED = 1 << 0,	/* must be present and not null on create */
-	F_PRIVATE = 1 << 1,	/* personal data: shown to signed-in clients */
-	F_FILTER = 1 << 2,	/* usable as ?field=value on lists */
-	F_SORT = 1 << 3,	/* usable as ?sort=field (column is NOT NULL) */
-	F_IMMUTABLE = 1 << 4,	/* set on create, never changed */
-	F_COMPLETE = 1 << 5,	/* counts towards a solution's completeness */
+	F_REQUIRED = 1 << 0,  /* must be present and not null on create */
+	F_PRIVATE = 1 << 1,   /* personal data: shown to signed-in clients */
+	F_FILTER = 1 << 2,    /* usable as ?field=value on lists */
+	F_SORT = 1 << 3,      /* usable as ?sort=field (column is NOT NULL) */
+	F_IMMUTABLE = 1 << 4, /* set on create, never changed */
+	F_COMPLETE = 1 << 5,  /* counts towards a solution's completeness */
 };
 
 struct resource;
 
 struct field {
-	const char		*name;	/* JSON name; column name (+ "_id" for refs) */
-	enum field_type		 type;
-	unsigned		 flags;
-	unsigned		 max;	/* characters, or items for arrays */
-	double			 min_num, max_num; /* FT_INT, FT_NUMBER */
-	const char *const	*values;	/* FT_ENUM, NULL-terminated */
-	const struct resource	*ref;	/* FT_REF */
-	const char		*ref_key; /* FT_REF: key if not ref->key */
-	const struct field	*sub;	/* FT_OBJECTS item fields */
-	const char		*help;	/* one line for docs and errors */
+	const char        *name; /* JSON name; column name (+ "_id" for refs) */
+	enum field_type    type;
+	unsigned           flags;
+	unsigned           max; /* characters, or items for arrays */
+	double             min_num, max_num; /* FT_INT, FT_NUMBER */
+	const char *const *values;           /* FT_ENUM, NULL-terminated */
+	const struct resource *ref;          /* FT_REF */
+	const char            *ref_key;      /* FT_REF: key if not ref->key */
+	const struct field    *sub;          /* FT_OBJECTS item fields */
+	const char            *help;         /* one line for docs and errors */
 };
 
 /* How a record's controlling organisation is found for access checks. */
 enum org_via {
-	ORG_SELF,		/* the record is the organisation */
-	ORG_FIELD,		/* an FT_REF field to organisations */
-	ORG_PARENT_OWNER,	/* the parent solution's owner */
+	ORG_SELF,         /* the record is the organisation */
+	ORG_FIELD,        /* an FT_REF field to organisations */
+	ORG_PARENT_OWNER, /* the parent solution's owner */
 };
 
 struct access_rule {
-	unsigned	 roles;		/* roles (enum role) that may write */
-	enum org_via	 via;
-	const char	*field;		/* ORG_FIELD: the field */
+	unsigned     roles; /* roles (enum role) that may write */
+	enum org_via via;
+	const char  *field; /* ORG_FIELD: the field */
 };
 
 enum resource_flags {
-	R_NO_DELETE = 1 << 0,	/* records are retired, not deleted */
+	R_NO_DELETE = 1 << 0,    /* records are retired, not deleted */
 	R_ADMIN_CREATE = 1 << 1, /* only admins create */
+	R_RENDERED = 1 << 2, /* keeps its public JSON in column "rendered" */
 };
 
 /* One stored record as the store hands it around. */
 struct record {
-	int64_t		 id;
-	int64_t		 parent_id;	/* 0 if the resource has no parent */
-	int64_t		 rev;
-	json_t		*doc;		/* every field, meta and derived value */
-	int64_t		 org_ids[2];	/* per access rule; 0 if none */
+	int64_t id;
+	int64_t parent_id; /* 0 if the resource has no parent */
+	int64_t rev;
+	json_t *doc;        /* every field, meta and derived value */
+	int64_t org_ids[2]; /* per access rule; 0 if none */
 };
 
 struct resource_hooks {
 	/* Cross-field rules on the complete record (dates in order...). */
-	int	(*check)(struct db *, const struct record *, json_t *doc,
-		    struct rl_error *);
+	int (*check)(
+	    struct db *, const struct record *, json_t *doc, struct rl_error *);
 	/* Inside the write's transaction, after the row is written. */
-	int	(*after_write)(struct db *, const struct record *before,
-		    const struct record *after, const char *actor,
-		    struct rl_error *);
+	int (*after_write)(struct db *, const struct record *before,
+	    const struct record *after, const char *actor, struct rl_error *);
 	/* Adds derived, read-only values to a record being shown. */
-	void	(*decorate)(struct db *, const struct record *, json_t *out);
+	void (*decorate)(struct db *, const struct record *, json_t *out);
+	/* Adds values that change with time alone (not stored rendered). */
+	void (*live)(const struct record *, json_t *out);
 };
 
 struct resource {
-	const char		*name;	/* singular: event prefix "solution" */
-	const char		*plural; /* path segment "solutions" */
-	const char		*table;
-	const char		*key;	/* public key: "slug", or "id" */
-	const struct field	*fields; /* terminated by a NULL name */
-	const struct resource	*parent; /* nested under the parent's key */
-	unsigned		 flags;
-	struct access_rule	 write[2]; /* any rule that matches allows */
-	const char		*default_sort;
+	const char            *name;   /* singular: event prefix "solution" */
+	const char            *plural; /* path segment "solutions" */
+	const char            *table;
+	const char            *key;    /* public key: "slug", or "id" */
+	const struct field    *fields; /* terminated by a NULL name */
+	const struct resource *parent; /* nested under the parent's key */
+	unsigned               flags;
+	struct access_rule     write[2]; /* any rule that matches allows */
+	const char            *default_sort;
 	/* read-only columns shown as they are (e.g. "confirmed_at") */
-	const char *const	*extra_columns;
-	struct resource_hooks	 hooks;
+	const char *const    *extra_columns;
+	struct resource_hooks hooks;
 };
 
 const struct field *resource_field(const struct resource *, const char *);
 /* The key an FT_REF field names its target by. */
-const char	*field_ref_key(const struct field *);
+const char *field_ref_key(const struct field *);
 
 /* The resources, defined in domain/catalogue.c. */
 extern const struct resource res_organisation;

@@ -6,8 +6,8 @@
 #include "domain/spdx.h"
 #include "util/embedded.h"
 
-static const char	**ids;
-static size_t		  nids;
+static const char **ids;
+static size_t       nids;
 
 static int
 cmp_str(const void *a, const void *b)
@@ -23,9 +23,9 @@ cmp_str(const void *a, const void *b)
 static void
 load_ids(void)
 {
-	static char	*text;
-	char		*line, *save = NULL;
-	size_t		 cap = 1024;
+	static char *text;
+	char        *line, *save = NULL;
+	size_t       cap = 1024;
 
 	if (ids != NULL)
 		return;
@@ -38,9 +38,11 @@ load_ids(void)
 		if (*line == '#' || *line == '\0')
 			continue;
 		if (nids == cap) {
+			const char **grown;
 			cap *= 2;
-			if ((ids = realloc(ids, cap * sizeof(*ids))) == NULL)
+			if ((grown = realloc(ids, cap * sizeof(*ids))) == NULL)
 				abort();
+			ids = grown;
 		}
 		ids[nids++] = line;
 	}
@@ -76,8 +78,8 @@ is_idstring(const char *s)
 static int
 is_licence(const char *tok)
 {
-	char	buf[128];
-	size_t	len = strlen(tok);
+	char   buf[128];
+	size_t len = strlen(tok);
 
 	if (strncmp(tok, "LicenseRef-", 11) == 0)
 		return is_idstring(tok + 11);
@@ -97,9 +99,9 @@ is_licence(const char *tok)
 int
 spdx_valid_expression(const char *expr, char *bad, size_t badlen)
 {
-	char	 tok[128];
-	int	 depth = 0, want_term = 1, after_with = 0;
-	size_t	 n;
+	char   tok[128];
+	int    depth = 0, want_term = 1, after_with = 0;
+	size_t n;
 
 	if (*expr == '\0') {
 		snprintf(bad, badlen, "(empty)");

@@ -8,12 +8,12 @@
 #include <stddef.h>
 
 /* True if id is on the SPDX licence list (exact case, as SPDX compares). */
-int	spdx_is_id(const char *id);
+int spdx_is_id(const char *id);
 /*
  * True if expr is a licence id, a LicenseRef-..., or ids joined by AND, OR
  * and WITH with balanced parentheses. On failure names the first bad token.
  */
-int	spdx_valid_expression(const char *expr, char *bad, size_t badlen);
-size_t	spdx_count(void);
+int    spdx_valid_expression(const char *expr, char *bad, size_t badlen);
+size_t spdx_count(void);
 
 #endif

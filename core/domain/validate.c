@@ -35,10 +35,12 @@ validate_slug(const char *s)
 {
 	size_t len = strlen(s);
 
-	if (len < 2 || len > 64 || s[0] < 'a' || s[0] > 'z' || s[len - 1] == '-')
+	if (len < 2 || len > 64 || s[0] < 'a' || s[0] > 'z' ||
+	    s[len - 1] == '-')
 		return 0;
 	for (size_t i = 0; i < len; i++) {
-		if ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9'))
+		if ((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9'))
 			continue;
 		if (s[i] != '-' || s[i + 1] == '-')
 			return 0;
@@ -50,9 +52,9 @@ validate_slug(const char *s)
 int
 validate_url(const char *s)
 {
-	struct evhttp_uri	*uri;
-	const char		*scheme, *host;
-	int			 ok = 0;
+	struct evhttp_uri *uri;
+	const char        *scheme, *host;
+	int                ok = 0;
 
 	if (strpbrk(s, " \t\r\n") != NULL)
 		return 0;
@@ -61,7 +63,8 @@ validate_url(const char *s)
 	scheme = evhttp_uri_get_scheme(uri);
 	host = evhttp_uri_get_host(uri);
 	if (scheme != NULL && host != NULL && *host != '\0' &&
-	    (strcasecmp(scheme, "http") == 0 || strcasecmp(scheme, "https") == 0))
+	    (strcasecmp(scheme, "http") == 0 ||
+	        strcasecmp(scheme, "https") == 0))
 		ok = 1;
 	evhttp_uri_free(uri);
 	return ok;
@@ -124,15 +127,20 @@ check_text(const struct field *f, const char *path, const char *s,
 	size_t len = utf8_length(s);
 
 	if (len == 0 && (f->flags & F_REQUIRED))
-		return rl_fail(err, 422, "missing_field", path, "%s must not "
-		    "be empty", path);
+		return rl_fail(err, 422, "missing_field", path,
+		    "%s must not "
+		    "be empty",
+		    path);
 	if (f->max && len > f->max)
-		return rl_fail(err, 422, "too_long", path, "%s has %zu "
-		    "characters; at most %u are allowed", path, len, f->max);
+		return rl_fail(err, 422, "too_long", path,
+		    "%s has %zu "
+		    "characters; at most %u are allowed",
+		    path, len, f->max);
 	if (has_control(s, multiline))
-		return rl_fail(err, 422, "invalid_format", path, "%s contains "
-		    "control characters%s", path,
-		    multiline ? "" : " (it must be one line)");
+		return rl_fail(err, 422, "invalid_format", path,
+		    "%s contains "
+		    "control characters%s",
+		    path, multiline ? "" : " (it must be one line)");
 	return 0;
 }
 
@@ -140,8 +148,8 @@ static int
 check_enum(const struct field *f, const char *path, const char *s,
     struct rl_error *err)
 {
-	char	allowed[256] = "";
-	size_t	n = 0;
+	char   allowed[256] = "";
+	size_t n = 0;
 
 	for (size_t i = 0; f->values[i]; i++) {
 		if (strcmp(f->values[i], s) == 0)
@@ -151,43 +159,55 @@ check_enum(const struct field *f, const char *path, const char *s,
 		if (n >= sizeof(allowed))
 			n = sizeof(allowed) - 1;
 	}
-	return rl_fail(err, 422, "invalid_value", path, "%s must be one of %s, "
-	    "not '%.60s'", path, allowed, s);
+	return rl_fail(err, 422, "invalid_value", path,
+	    "%s must be one of %s, "
+	    "not '%.60s'",
+	    path, allowed, s);
 }
 
-static int
-check_value(const struct field *f, const char *path, json_t *v,
-    struct rl_error *err);
+static int check_value(
+    const struct field *f, const char *path, json_t *v, struct rl_error *err);
 
 static int
-check_tags(const struct field *f, const char *path, json_t *v,
-    struct rl_error *err)
+check_tags(
+    const struct field *f, const char *path, json_t *v, struct rl_error *err)
 {
-	char	 item[192];
-	size_t	 i, j;
-	json_t	*e, *o;
+	char    item[192];
+	size_t  i, j;
+	json_t *e, *o;
 
 	if (f->max && json_array_size(v) > f->max)
-		return rl_fail(err, 422, "too_long", path, "%s has %zu items; at "
-		    "most %u are allowed", path, json_array_size(v), f->max);
-	json_array_foreach(v, i, e) {
+		return rl_fail(err, 422, "too_long", path,
+		    "%s has %zu items; at "
+		    "most %u are allowed",
+		    path, json_array_size(v), f->max);
+	json_array_foreach(v, i, e)
+	{
 		snprintf(item, sizeof(item), "%s[%zu]", path, i);
 		if (!json_is_string(e))
-			return rl_fail(err, 422, "wrong_type", item, "%s must be "
-			    "a string", item);
+			return rl_fail(err, 422, "wrong_type", item,
+			    "%s must be "
+			    "a string",
+			    item);
 		if (json_string_length(e) == 0)
-			return rl_fail(err, 422, "invalid_format", item, "%s "
-			    "must not be empty", item);
+			return rl_fail(err, 422, "invalid_format", item,
+			    "%s "
+			    "must not be empty",
+			    item);
 		if (utf8_length(json_string_value(e)) > 200)
-			return rl_fail(err, 422, "too_long", item, "%s is longer "
-			    "than 200 characters", item);
+			return rl_fail(err, 422, "too_long", item,
+			    "%s is longer "
+			    "than 200 characters",
+			    item);
 		if (has_control(json_string_value(e), 0))
-			return rl_fail(err, 422, "invalid_format", item, "%s "
-			    "contains control characters", item);
+			return rl_fail(err, 422, "invalid_format", item,
+			    "%s "
+			    "contains control characters",
+			    item);
 		for (j = 0; j < i; j++) {
 			o = json_array_get(v, j);
 			if (strcmp(json_string_value(o),
-			    json_string_value(e)) == 0)
+			        json_string_value(e)) == 0)
 				return rl_fail(err, 422, "duplicate", item,
 				    "%s repeats '%.60s'", item,
 				    json_string_value(e));
@@ -197,21 +217,26 @@ check_tags(const struct field *f, const char *path, json_t *v,
 }
 
 static int
-check_objects(const struct field *f, const char *path, json_t *v,
-    struct rl_error *err)
+check_objects(
+    const struct field *f, const char *path, json_t *v, struct rl_error *err)
 {
-	char	 item[128];
-	size_t	 i;
-	json_t	*e;
+	char    item[128];
+	size_t  i;
+	json_t *e;
 
 	if (f->max && json_array_size(v) > f->max)
-		return rl_fail(err, 422, "too_long", path, "%s has %zu items; at "
-		    "most %u are allowed", path, json_array_size(v), f->max);
-	json_array_foreach(v, i, e) {
+		return rl_fail(err, 422, "too_long", path,
+		    "%s has %zu items; at "
+		    "most %u are allowed",
+		    path, json_array_size(v), f->max);
+	json_array_foreach(v, i, e)
+	{
 		snprintf(item, sizeof(item), "%s[%zu]", path, i);
 		if (!json_is_object(e))
-			return rl_fail(err, 422, "wrong_type", item, "%s must be "
-			    "an object", item);
+			return rl_fail(err, 422, "wrong_type", item,
+			    "%s must be "
+			    "an object",
+			    item);
 		if (validate_fields(f->sub, e, 1, item, err) == -1)
 			return -1;
 	}
@@ -219,13 +244,13 @@ check_objects(const struct field *f, const char *path, json_t *v,
 }
 
 static int
-check_value(const struct field *f, const char *path, json_t *v,
-    struct rl_error *err)
+check_value(
+    const struct field *f, const char *path, json_t *v, struct rl_error *err)
 {
-	const char	*s;
-	char		 bad[64];
-	time_t		 t;
-	double		 d;
+	const char *s;
+	char        bad[64];
+	time_t      t;
+	double      d;
 
 	switch (f->type) {
 	case FT_BOOL:
@@ -255,13 +280,15 @@ check_value(const struct field *f, const char *path, json_t *v,
 			if (!json_is_integer(v) || json_integer_value(v) < 1)
 				return rl_fail(err, 422, "wrong_type", path,
 				    "%s must be the id (a positive whole "
-				    "number) of a %s", path, f->ref->name);
+				    "number) of a %s",
+				    path, f->ref->name);
 			return 0;
 		}
 		if (!json_is_string(v))
-			return rl_fail(err, 422, "wrong_type", path, "%s must be "
-			    "the %s of a %s", path, field_ref_key(f),
-			    f->ref->name);
+			return rl_fail(err, 422, "wrong_type", path,
+			    "%s must be "
+			    "the %s of a %s",
+			    path, field_ref_key(f), f->ref->name);
 		return check_text(f, path, json_string_value(v), 0, err);
 	default:
 		break;
@@ -276,7 +303,8 @@ check_value(const struct field *f, const char *path, json_t *v,
 		return check_text(f, path, s, 0, err);
 	case FT_SLUG:
 		if (!validate_slug(s))
-			return rl_fail(err, 422, "invalid_format", path, "%s must "
+			return rl_fail(err, 422, "invalid_format", path,
+			    "%s must "
 			    "be 2 to 64 lowercase letters, digits and single "
 			    "hyphens, starting with a letter, not '%.64s'",
 			    path, s);
@@ -285,31 +313,38 @@ check_value(const struct field *f, const char *path, json_t *v,
 		return check_enum(f, path, s, err);
 	case FT_DATE:
 		if (clock_parse_date(s, &t) == -1)
-			return rl_fail(err, 422, "invalid_format", path, "%s must "
-			    "be a calendar date YYYY-MM-DD, not '%.32s'", path,
-			    s);
+			return rl_fail(err, 422, "invalid_format", path,
+			    "%s must "
+			    "be a calendar date YYYY-MM-DD, not '%.32s'",
+			    path, s);
 		return 0;
 	case FT_URL:
 		if (check_text(f, path, s, 0, err) == -1)
 			return -1;
 		if (!validate_url(s))
-			return rl_fail(err, 422, "invalid_format", path, "%s must "
-			    "be an absolute http or https URL", path);
+			return rl_fail(err, 422, "invalid_format", path,
+			    "%s must "
+			    "be an absolute http or https URL",
+			    path);
 		return 0;
 	case FT_EMAIL:
 		if (check_text(f, path, s, 0, err) == -1)
 			return -1;
 		if (!validate_email(s))
-			return rl_fail(err, 422, "invalid_format", path, "%s is "
-			    "not an e-mail address", path);
+			return rl_fail(err, 422, "invalid_format", path,
+			    "%s is "
+			    "not an e-mail address",
+			    path);
 		return 0;
 	case FT_SPDX:
 		if (check_text(f, path, s, 0, err) == -1)
 			return -1;
 		if (!spdx_valid_expression(s, bad, sizeof(bad)))
-			return rl_fail(err, 422, "invalid_value", path, "%s must "
+			return rl_fail(err, 422, "invalid_value", path,
+			    "%s must "
 			    "be an SPDX licence id or expression; '%s' is not "
-			    "on the SPDX licence list", path, bad);
+			    "on the SPDX licence list",
+			    path, bad);
 		return 0;
 	default:
 		return 0;
@@ -317,8 +352,10 @@ check_value(const struct field *f, const char *path, json_t *v,
 
 range:
 	if (d < f->min_num || d > f->max_num)
-		return rl_fail(err, 422, "out_of_range", path, "%s must be from "
-		    "%g to %g", path, f->min_num, f->max_num);
+		return rl_fail(err, 422, "out_of_range", path,
+		    "%s must be from "
+		    "%g to %g",
+		    path, f->min_num, f->max_num);
 	return 0;
 wrong_type:
 	return rl_fail(err, 422, "wrong_type", path, "%s must be %s", path,
@@ -329,25 +366,30 @@ int
 validate_fields(const struct field *fields, json_t *doc, int creating,
     const char *prefix, struct rl_error *err)
 {
-	const struct field	*f;
-	const char		*name;
-	json_t			*v;
-	char			 path[128];
+	const struct field *f;
+	const char         *name;
+	json_t             *v;
+	char                path[128];
 
-	json_object_foreach(doc, name, v) {
+	json_object_foreach(doc, name, v)
+	{
 		if (prefix != NULL)
 			snprintf(path, sizeof(path), "%s.%s", prefix, name);
 		else
 			snprintf(path, sizeof(path), "%s", name);
 		if (prefix == NULL && validate_is_meta(name))
-			return rl_fail(err, 422, "read_only", path, "%s is "
-			    "set by the service and cannot be written", path);
+			return rl_fail(err, 422, "read_only", path,
+			    "%s is "
+			    "set by the service and cannot be written",
+			    path);
 		for (f = fields; f->name; f++)
 			if (strcmp(f->name, name) == 0)
 				break;
 		if (f->name == NULL)
-			return rl_fail(err, 422, "unknown_field", path, "%s is "
-			    "not a known field", path);
+			return rl_fail(err, 422, "unknown_field", path,
+			    "%s is "
+			    "not a known field",
+			    path);
 		if (json_is_null(v)) {
 			if (f->flags & F_REQUIRED)
 				return rl_fail(err, 422, "missing_field", path,
@@ -369,8 +411,10 @@ validate_fields(const struct field *fields, json_t *doc, int creating,
 				    f->name);
 			else
 				snprintf(path, sizeof(path), "%s", f->name);
-			return rl_fail(err, 422, "missing_field", path, "%s is "
-			    "required", path);
+			return rl_fail(err, 422, "missing_field", path,
+			    "%s is "
+			    "required",
+			    path);
 		}
 	}
 	return 0;

@@ -11,21 +11,21 @@
 #include "domain/resource.h"
 
 /* Read-only names every record shows and no client may send. */
-int	validate_is_meta(const char *name);
+int validate_is_meta(const char *name);
 
 /*
  * Checks doc against fields: unknown and read-only names, types, formats,
  * lengths, enum values; with `creating` also that required fields are there.
  * References are only checked for type; the store resolves them.
  */
-int	validate_fields(const struct field *fields, json_t *doc, int creating,
-	    const char *prefix, struct rl_error *);
+int validate_fields(const struct field *fields, json_t *doc, int creating,
+    const char *prefix, struct rl_error *);
 
 /* Single checks, also used by the CLI and importers. */
-int	validate_slug(const char *);
-int	validate_url(const char *);
-int	validate_email(const char *);
+int validate_slug(const char *);
+int validate_url(const char *);
+int validate_email(const char *);
 /* Number of Unicode code points in valid UTF-8 s. */
-size_t	utf8_length(const char *s);
+size_t utf8_length(const char *s);
 
 #endif

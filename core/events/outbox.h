@@ -15,13 +15,13 @@ struct db;
  * Appends an event; call inside the write's transaction. payload is
  * borrowed. Returns the event id, or -1.
  */
-int64_t	outbox_append(struct db *, const char *type, const char *subject,
-	    const char *actor, int64_t solution_id, json_t *payload);
+int64_t outbox_append(struct db *, const char *type, const char *subject,
+    const char *actor, int64_t solution_id, json_t *payload);
 
 /*
  * Events with id > after, oldest first, at most limit. Returns a new array
  * of { id, time, type, subject, actor, solution, payload } or NULL.
  */
-json_t	*outbox_list(struct db *, int64_t after, int limit);
+json_t *outbox_list(struct db *, int64_t after, int limit);
 
 #endif

@@ -13,23 +13,40 @@ static const char *
 reason(int status)
 {
 	switch (status) {
-	case 200: return "OK";
-	case 201: return "Created";
-	case 204: return "No Content";
-	case 304: return "Not Modified";
-	case 400: return "Bad Request";
-	case 401: return "Unauthorized";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 409: return "Conflict";
-	case 412: return "Precondition Failed";
-	case 413: return "Payload Too Large";
-	case 415: return "Unsupported Media Type";
-	case 422: return "Unprocessable Entity";
-	case 428: return "Precondition Required";
-	case 503: return "Service Unavailable";
-	default: return status >= 500 ? "Internal Server Error" : "Error";
+	case 200:
+		return "OK";
+	case 201:
+		return "Created";
+	case 204:
+		return "No Content";
+	case 304:
+		return "Not Modified";
+	case 400:
+		return "Bad Request";
+	case 401:
+		return "Unauthorized";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 409:
+		return "Conflict";
+	case 412:
+		return "Precondition Failed";
+	case 413:
+		return "Payload Too Large";
+	case 415:
+		return "Unsupported Media Type";
+	case 422:
+		return "Unprocessable Entity";
+	case 428:
+		return "Precondition Required";
+	case 503:
+		return "Service Unavailable";
+	default:
+		return status >= 500 ? "Internal Server Error" : "Error";
 	}
 }
 
@@ -37,21 +54,22 @@ static void
 log_request(struct request *req)
 {
 	struct timespec now;
-	double		ms;
+	double          ms;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	ms = (double)(now.tv_sec - req->start.tv_sec) * 1e3 +
 	    (double)(now.tv_nsec - req->start.tv_nsec) / 1e6;
-	log_info("%s %s %d %.2fms", req->method_name, req->path ?
-	    req->path : evhttp_request_get_uri(req->ev), req->status, ms);
+	log_info("%s %s %d %.2fms", req->method_name,
+	    req->path ? req->path : evhttp_request_get_uri(req->ev),
+	    req->status, ms);
 }
 
 void
 reply_buffer(struct request *req, int status, const char *content_type,
     struct evbuffer *body, int64_t rev)
 {
-	struct evkeyvalq	*h = evhttp_request_get_output_headers(req->ev);
-	char			 etag[32];
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req->ev);
+	char              etag[32];
 
 	if (req->status != 0) {
 		log_warnx("reply_buffer: %s answered twice", req->path);
@@ -79,8 +97,8 @@ free_text(const void *data, size_t len, void *arg)
 void
 reply_json(struct request *req, int status, json_t *v, int64_t rev)
 {
-	struct evbuffer	*buf = evbuffer_new();
-	char		*text = json_dumps(v, JSON_COMPACT);
+	struct evbuffer *buf = evbuffer_new();
+	char            *text = json_dumps(v, JSON_COMPACT);
 
 	json_decref(v);
 	if (text == NULL) {
@@ -97,18 +115,18 @@ reply_json(struct request *req, int status, json_t *v, int64_t rev)
 void
 reply_list(struct request *req, json_t *items, const char *next)
 {
-	reply_json(req, 200, json_pack("{s:o, s:s?}", "items", items, "next",
-	    next), 0);
+	reply_json(req, 200,
+	    json_pack("{s:o, s:s?}", "items", items, "next", next), 0);
 }
 
 void
 reply_error(struct request *req, const struct rl_error *err)
 {
-	json_t *e = json_pack("{s:s, s:s}", "code", err->code[0] ? err->code :
-	    "error", "message", err->message);
+	json_t *e = json_pack("{s:s, s:s}", "code",
+	    err->code[0] ? err->code : "error", "message", err->message);
 
-	json_object_set_new(e, "field", err->field[0] ?
-	    json_string(err->field) : json_null());
+	json_object_set_new(
+	    e, "field", err->field[0] ? json_string(err->field) : json_null());
 	if (err->status == 401)
 		evhttp_add_header(evhttp_request_get_output_headers(req->ev),
 		    "WWW-Authenticate", "Bearer realm=\"rollin\"");
@@ -121,7 +139,7 @@ reply_errorf(struct request *req, int status, const char *code,
     const char *field, const char *fmt, ...)
 {
 	struct rl_error err;
-	va_list		ap;
+	va_list         ap;
 
 	rl_error_clear(&err);
 	err.status = status;

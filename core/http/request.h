@@ -22,28 +22,28 @@ struct server;
 struct route;
 
 struct request {
-	struct evhttp_request	*ev;
-	struct server		*srv;
-	struct db		*db;
-	const struct config	*cfg;
-	const struct route	*route;
-	enum evhttp_cmd_type	 method;
-	const char		*method_name;
-	char			*path;		/* decoded, owned */
-	struct evkeyvalq	 query;
-	char			*params[REQUEST_MAX_PARAMS]; /* {} segments */
-	int			 nparams;
-	struct principal	 who;
-	json_t			*body;		/* POST/PUT/PATCH, or NULL */
-	struct timespec		 start;
-	int			 status;	/* 0 until answered */
+	struct evhttp_request *ev;
+	struct server         *srv;
+	struct db             *db;
+	const struct config   *cfg;
+	const struct route    *route;
+	enum evhttp_cmd_type   method;
+	const char            *method_name;
+	char                  *path; /* decoded, owned */
+	struct evkeyvalq       query;
+	char                  *params[REQUEST_MAX_PARAMS]; /* {} segments */
+	int                    nparams;
+	struct principal       who;
+	json_t                *body; /* POST/PUT/PATCH, or NULL */
+	struct timespec        start;
+	int                    status; /* 0 until answered */
 };
 
 /* Query parameter value, or NULL. */
-const char	*request_query(struct request *, const char *name);
+const char *request_query(struct request *, const char *name);
 /* If-Match revision: 0 if absent, -1 if malformed. */
-int64_t		 request_if_match(struct request *);
+int64_t request_if_match(struct request *);
 /* True if the client is signed in. */
-int		 request_signed_in(const struct request *);
+int request_signed_in(const struct request *);
 
 #endif

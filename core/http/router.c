@@ -7,15 +7,24 @@ const char *
 router_method_name(enum evhttp_cmd_type m)
 {
 	switch (m) {
-	case EVHTTP_REQ_GET: return "GET";
-	case EVHTTP_REQ_POST: return "POST";
-	case EVHTTP_REQ_HEAD: return "HEAD";
-	case EVHTTP_REQ_PUT: return "PUT";
-	case EVHTTP_REQ_DELETE: return "DELETE";
-	case EVHTTP_REQ_OPTIONS: return "OPTIONS";
-	case EVHTTP_REQ_TRACE: return "TRACE";
-	case EVHTTP_REQ_CONNECT: return "CONNECT";
-	case EVHTTP_REQ_PATCH: return "PATCH";
+	case EVHTTP_REQ_GET:
+		return "GET";
+	case EVHTTP_REQ_POST:
+		return "POST";
+	case EVHTTP_REQ_HEAD:
+		return "HEAD";
+	case EVHTTP_REQ_PUT:
+		return "PUT";
+	case EVHTTP_REQ_DELETE:
+		return "DELETE";
+	case EVHTTP_REQ_OPTIONS:
+		return "OPTIONS";
+	case EVHTTP_REQ_TRACE:
+		return "TRACE";
+	case EVHTTP_REQ_CONNECT:
+		return "CONNECT";
+	case EVHTTP_REQ_PATCH:
+		return "PATCH";
 	}
 	return "?";
 }
@@ -27,8 +36,8 @@ router_method_name(enum evhttp_cmd_type m)
 static int
 match(const char *pattern, const char *path, char **params, int *nparams)
 {
-	const char	*p = pattern, *s = path, *pe, *se;
-	int		 n = 0;
+	const char *p = pattern, *s = path, *pe, *se;
+	int         n = 0;
 
 	for (;;) {
 		if (*p != '/' || *s != '/')
@@ -68,7 +77,8 @@ router_match(const struct route *routes, enum evhttp_cmd_type method,
 		if (!match(r->pattern, path, NULL, NULL))
 			continue;
 		if (r->method == method ||
-		    (method == EVHTTP_REQ_HEAD && r->method == EVHTTP_REQ_GET)) {
+		    (method == EVHTTP_REQ_HEAD &&
+		        r->method == EVHTTP_REQ_GET)) {
 			match(r->pattern, path, params, nparams);
 			return r;
 		}

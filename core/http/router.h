@@ -13,16 +13,16 @@
 #include "http/request.h"
 
 struct route {
-	enum evhttp_cmd_type	 method;
-	const char		*pattern;
-	void			(*handler)(struct request *);
-	const struct resource	*res;	/* for the generic record handlers */
-	unsigned		 flags;
+	enum evhttp_cmd_type method;
+	const char          *pattern;
+	void (*handler)(struct request *);
+	const struct resource *res; /* for the generic record handlers */
+	unsigned               flags;
 };
 
 enum route_flags {
-	ROUTE_PUBLIC = 1 << 0,	/* readable without sign-in when allowed */
-	ROUTE_NO_BODY = 1 << 1,	/* POST without a JSON body */
+	ROUTE_PUBLIC = 1 << 0,  /* readable without sign-in when allowed */
+	ROUTE_NO_BODY = 1 << 1, /* POST without a JSON body */
 };
 
 /* The table, defined in api/routes.c, ends with a NULL pattern. */
@@ -34,7 +34,7 @@ extern const struct route api_routes[];
  * path accepts (0: the path is unknown).
  */
 const struct route *router_match(const struct route *, enum evhttp_cmd_type,
-	    const char *path, char **params, int *nparams, unsigned *allowed);
-const char	*router_method_name(enum evhttp_cmd_type);
+    const char *path, char **params, int *nparams, unsigned *allowed);
+const char         *router_method_name(enum evhttp_cmd_type);
 
 #endif

@@ -26,11 +26,10 @@ request_query(struct request *req, const char *name)
 int64_t
 request_if_match(struct request *req)
 {
-	const char	*h = evhttp_find_header(
-			    evhttp_request_get_input_headers(req->ev),
-			    "If-Match");
-	char		*end;
-	long long	 rev;
+	const char *h = evhttp_find_header(
+	    evhttp_request_get_input_headers(req->ev), "If-Match");
+	char     *end;
+	long long rev;
 
 	if (h == NULL)
 		return 0;
@@ -70,7 +69,8 @@ authenticate(struct request *req)
 	if (h == NULL)
 		return 0;
 	if (strncasecmp(h, "Bearer ", 7) != 0) {
-		reply_errorf(req, 401, "unauthenticated", NULL, "the "
+		reply_errorf(req, 401, "unauthenticated", NULL,
+		    "the "
 		    "Authorization header must be 'Bearer <token>'");
 		return -1;
 	}
@@ -78,7 +78,8 @@ authenticate(struct request *req)
 	while (*h == ' ')
 		h++;
 	if (tokens_lookup(req->db, h, &req->who) == -1) {
-		reply_errorf(req, 401, "unauthenticated", NULL, "the token is "
+		reply_errorf(req, 401, "unauthenticated", NULL,
+		    "the token is "
 		    "unknown or revoked");
 		return -1;
 	}
@@ -88,35 +89,39 @@ authenticate(struct request *req)
 static int
 read_body(struct request *req)
 {
-	struct evbuffer	*in = evhttp_request_get_input_buffer(req->ev);
-	size_t		 len = evbuffer_get_length(in);
-	const char	*ctype = evhttp_find_header(
-			    evhttp_request_get_input_headers(req->ev),
-			    "Content-Type");
-	json_error_t	 jerr;
+	struct evbuffer *in = evhttp_request_get_input_buffer(req->ev);
+	size_t           len = evbuffer_get_length(in);
+	const char      *ctype = evhttp_find_header(
+	         evhttp_request_get_input_headers(req->ev), "Content-Type");
+	json_error_t jerr;
 
 	if (req->route->flags & ROUTE_NO_BODY)
 		return 0;
 	if (len == 0) {
-		reply_errorf(req, 400, "invalid_json", NULL, "the request needs "
+		reply_errorf(req, 400, "invalid_json", NULL,
+		    "the request needs "
 		    "a JSON object as its body");
 		return -1;
 	}
 	if (ctype != NULL && strncasecmp(ctype, "application/json", 16) != 0) {
-		reply_errorf(req, 415, "unsupported_media_type", NULL, "send "
-		    "the body as application/json, not %.60s", ctype);
+		reply_errorf(req, 415, "unsupported_media_type", NULL,
+		    "send "
+		    "the body as application/json, not %.60s",
+		    ctype);
 		return -1;
 	}
 	req->body = json_loadb((const char *)evbuffer_pullup(in, -1), len,
 	    JSON_REJECT_DUPLICATES, &jerr);
 	if (req->body == NULL) {
-		reply_errorf(req, 400, "invalid_json", NULL, "the body is not "
-		    "valid JSON: %s (line %d, column %d)", jerr.text, jerr.line,
-		    jerr.column);
+		reply_errorf(req, 400, "invalid_json", NULL,
+		    "the body is not "
+		    "valid JSON: %s (line %d, column %d)",
+		    jerr.text, jerr.line, jerr.column);
 		return -1;
 	}
 	if (!json_is_object(req->body)) {
-		reply_errorf(req, 400, "invalid_json", NULL, "the body must be "
+		reply_errorf(req, 400, "invalid_json", NULL,
+		    "the body must be "
 		    "a JSON object");
 		return -1;
 	}
@@ -129,15 +134,15 @@ allow_header(struct request *req, unsigned allowed)
 	static const enum evhttp_cmd_type methods[] = { EVHTTP_REQ_GET,
 		EVHTTP_REQ_POST, EVHTTP_REQ_PUT, EVHTTP_REQ_PATCH,
 		EVHTTP_REQ_DELETE };
-	char	buf[64] = "";
-	size_t	n = 0;
+	char                              buf[64] = "";
+	size_t                            n = 0;
 
 	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
 		if (allowed & (unsigned)methods[i])
 			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s",
 			    n ? ", " : "", router_method_name(methods[i]));
-	evhttp_add_header(evhttp_request_get_output_headers(req->ev), "Allow",
-	    buf);
+	evhttp_add_header(
+	    evhttp_request_get_output_headers(req->ev), "Allow", buf);
 }
 
 static void
@@ -154,8 +159,10 @@ dispatch_api(struct request *req)
 			    "%s is not allowed on %s", req->method_name,
 			    req->path);
 		} else
-			reply_errorf(req, 404, "not_found", NULL, "there is no "
-			    "%s", req->path);
+			reply_errorf(req, 404, "not_found", NULL,
+			    "there is no "
+			    "%s",
+			    req->path);
 		return;
 	}
 	if (authenticate(req) == -1)
@@ -163,13 +170,16 @@ dispatch_api(struct request *req)
 	if (req->method == EVHTTP_REQ_GET || req->method == EVHTTP_REQ_HEAD) {
 		if (!request_signed_in(req) &&
 		    (!(req->route->flags & ROUTE_PUBLIC) ||
-		    !req->cfg->public_catalogue)) {
-			reply_errorf(req, 401, "unauthenticated", NULL, "sign "
-			    "in to read %s", req->path);
+		        !req->cfg->public_catalogue)) {
+			reply_errorf(req, 401, "unauthenticated", NULL,
+			    "sign "
+			    "in to read %s",
+			    req->path);
 			return;
 		}
 	} else if ((req->method == EVHTTP_REQ_POST ||
-	    req->method == EVHTTP_REQ_PATCH || req->method == EVHTTP_REQ_PUT) &&
+	               req->method == EVHTTP_REQ_PATCH ||
+	               req->method == EVHTTP_REQ_PUT) &&
 	    read_body(req) == -1)
 		return;
 	req->route->handler(req);
@@ -178,11 +188,11 @@ dispatch_api(struct request *req)
 static void
 dispatch(struct evhttp_request *ev, void *arg)
 {
-	struct server		*srv = arg;
-	struct request		 req;
-	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(ev);
-	const char		*path, *query;
-	size_t			 len;
+	struct server           *srv = arg;
+	struct request           req;
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ev);
+	const char              *path, *query;
+	size_t                   len;
 
 	memset(&req, 0, sizeof(req));
 	clock_gettime(CLOCK_MONOTONIC, &req.start);
@@ -202,23 +212,24 @@ dispatch(struct evhttp_request *ev, void *arg)
 		path = "/";
 	req.path = evhttp_uridecode(path, 0, &len);
 	if (req.path == NULL || strlen(req.path) != len) {
-		reply_errorf(&req, 400, "invalid_path", NULL, "the path is not "
+		reply_errorf(&req, 400, "invalid_path", NULL,
+		    "the path is not "
 		    "valid");
 		goto done;
 	}
 	if (query != NULL && evhttp_parse_query_str(query, &req.query) == -1) {
-		reply_errorf(&req, 400, "invalid_query", NULL, "the query "
+		reply_errorf(&req, 400, "invalid_query", NULL,
+		    "the query "
 		    "string is not valid");
 		goto done;
 	}
-	if (strncmp(req.path, "/api/", 5) == 0 ||
-	    strcmp(req.path, "/api") == 0)
+	if (strncmp(req.path, "/api/", 5) == 0 || strcmp(req.path, "/api") == 0)
 		dispatch_api(&req);
 	else
 		static_serve(&req);
 	if (req.status == 0) {
-		log_warnx("dispatch: %s %s: no reply", req.method_name,
-		    req.path);
+		log_warnx(
+		    "dispatch: %s %s: no reply", req.method_name, req.path);
 		reply_errorf(&req, 500, "internal", NULL, "no reply");
 	}
 done:
@@ -234,11 +245,11 @@ int
 server_start(struct server *srv, struct event_base *base, struct db *db,
     const struct config *cfg)
 {
-	struct timeval		 tv = { cfg->request_timeout, 0 };
-	struct sockaddr_storage	 ss;
-	socklen_t		 sslen = sizeof(ss);
-	char			 addr[256];
-	unsigned short		 port;
+	struct timeval          tv = { cfg->request_timeout, 0 };
+	struct sockaddr_storage ss;
+	socklen_t               sslen = sizeof(ss);
+	char                    addr[256];
+	unsigned short          port;
 
 	memset(srv, 0, sizeof(*srv));
 	srv->base = base;
@@ -254,9 +265,12 @@ server_start(struct server *srv, struct event_base *base, struct db *db,
 	evhttp_set_max_body_size(srv->http, cfg->max_body_bytes);
 	evhttp_set_max_headers_size(srv->http, cfg->max_header_bytes);
 	evhttp_set_timeout_tv(srv->http, &tv);
-	evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
-	    EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_PATCH |
-	    EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS);
+	evhttp_set_allowed_methods(srv->http,
+	    EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
+	        EVHTTP_REQ_PUT | EVHTTP_REQ_PATCH | EVHTTP_REQ_DELETE |
+	        EVHTTP_REQ_OPTIONS);
+	/* Read what a refused client still sends, so it sees the status. */
+	evhttp_set_flags(srv->http, EVHTTP_SERVER_LINGERING_CLOSE);
 	evhttp_set_gencb(srv->http, dispatch, srv);
 	srv->sock = evhttp_bind_socket_with_handle(srv->http, addr, port);
 	if (srv->sock == NULL) {
@@ -264,12 +278,12 @@ server_start(struct server *srv, struct event_base *base, struct db *db,
 		return -1;
 	}
 	if (getsockname(evhttp_bound_socket_get_fd(srv->sock),
-	    (struct sockaddr *)&ss, &sslen) == 0)
-		srv->port = ntohs(ss.ss_family == AF_INET6 ?
-		    ((struct sockaddr_in6 *)&ss)->sin6_port :
-		    ((struct sockaddr_in *)&ss)->sin_port);
-	log_info("listening on http://%s%s%s:%u/", strchr(addr, ':') ? "[" :
-	    "", addr, strchr(addr, ':') ? "]" : "", srv->port);
+	        (struct sockaddr *)&ss, &sslen) == 0)
+		srv->port = ntohs(ss.ss_family == AF_INET6
+		        ? ((struct sockaddr_in6 *)&ss)->sin6_port
+		        : ((struct sockaddr_in *)&ss)->sin_port);
+	log_info("listening on http://%s%s%s:%u/", strchr(addr, ':') ? "[" : "",
+	    addr, strchr(addr, ':') ? "]" : "", srv->port);
 	return 0;
 }
 

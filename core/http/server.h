@@ -13,20 +13,20 @@ struct config;
 struct db;
 
 struct server {
-	struct event_base		*base;
-	struct evhttp			*http;
-	struct evhttp_bound_socket	*sock;
-	struct db			*db;
-	const struct config		*cfg;
-	int				 inflight;	/* not yet sent */
-	unsigned short			 port;		/* bound port */
+	struct event_base          *base;
+	struct evhttp              *http;
+	struct evhttp_bound_socket *sock;
+	struct db                  *db;
+	const struct config        *cfg;
+	int                         inflight; /* not yet sent */
+	unsigned short              port;     /* bound port */
 };
 
 /* Binds cfg->listen and starts serving; -1 (logged) on failure. */
-int	server_start(struct server *, struct event_base *, struct db *,
-	    const struct config *);
+int server_start(
+    struct server *, struct event_base *, struct db *, const struct config *);
 /* Stops accepting connections; requests in flight go on. */
-void	server_stop_accepting(struct server *);
-void	server_free(struct server *);
+void server_stop_accepting(struct server *);
+void server_free(struct server *);
 
 #endif

@@ -4,6 +4,6 @@
 
 #include "http/request.h"
 
-void	static_serve(struct request *);
+void static_serve(struct request *);
 
 #endif

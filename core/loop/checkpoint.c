@@ -9,12 +9,12 @@
 #include "util/log.h"
 
 struct checkpointer {
-	pthread_t	 thread;
-	pthread_mutex_t	 lock;
-	pthread_cond_t	 wake;
-	int		 stop;
-	int		 interval;
-	sqlite3		*db;
+	pthread_t       thread;
+	pthread_mutex_t lock;
+	pthread_cond_t  wake;
+	int             stop;
+	int             interval;
+	sqlite3        *db;
 };
 
 static void
@@ -26,22 +26,23 @@ run_checkpoint(sqlite3 *db, int mode)
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 		log_warnx("checkpoint: %s", sqlite3_errmsg(db));
 	else if (log_pages > 0)
-		log_debug("checkpoint: %d of %d WAL pages copied", done,
-		    log_pages);
+		log_debug(
+		    "checkpoint: %d of %d WAL pages copied", done, log_pages);
 }
 
 static void *
 checkpoint_main(void *arg)
 {
-	struct checkpointer	*c = arg;
-	struct timespec		 until;
+	struct checkpointer *c = arg;
+	struct timespec      until;
 
 	pthread_mutex_lock(&c->lock);
 	while (!c->stop) {
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += c->interval;
-		while (!c->stop && pthread_cond_timedwait(&c->wake, &c->lock,
-		    &until) != ETIMEDOUT)
+		while (!c->stop &&
+		    pthread_cond_timedwait(&c->wake, &c->lock, &until) !=
+		        ETIMEDOUT)
 			;
 		if (c->stop)
 			break;
@@ -62,8 +63,9 @@ checkpoint_start(const char *db_path, int interval_s)
 	if (c == NULL)
 		return NULL;
 	c->interval = interval_s;
-	if (sqlite3_open_v2(db_path, &c->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(db_path, &c->db,
+	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+	        NULL) != SQLITE_OK) {
 		log_warnx("checkpoint: cannot open %s: %s", db_path,
 		    sqlite3_errmsg(c->db));
 		sqlite3_close(c->db);

@@ -11,6 +11,6 @@
 struct checkpointer;
 
 struct checkpointer *checkpoint_start(const char *db_path, int interval_s);
-void	checkpoint_stop(struct checkpointer *);
+void                 checkpoint_stop(struct checkpointer *);
 
 #endif

@@ -10,28 +10,28 @@
 #include "util/embedded.h"
 #include "util/log.h"
 
-#define STMT_CACHE_SIZE 1024	/* power of two */
+#define STMT_CACHE_SIZE 1024 /* power of two */
 #define STMT_CACHE_LOAD (STMT_CACHE_SIZE * 3 / 4)
 
 struct stmt_slot {
-	char		*sql;
-	sqlite3_stmt	*stmt;
+	char         *sql;
+	sqlite3_stmt *stmt;
 };
 
 struct db {
-	sqlite3		*handle;
-	char		*path;
-	size_t		 nstmts;
+	sqlite3         *handle;
+	char            *path;
+	size_t           nstmts;
 	struct stmt_slot stmts[STMT_CACHE_SIZE];
-	sqlite3_stmt	**overflow;	/* prepared past the load limit */
-	size_t		 noverflow;
-	int		 depth;		/* open transactions and savepoints */
+	sqlite3_stmt   **overflow; /* prepared past the load limit */
+	size_t           noverflow;
+	int              depth; /* open transactions and savepoints */
 };
 
 static uint32_t
 hash_sql(const char *s)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a */
+	uint32_t h = 2166136261u; /* FNV-1a */
 
 	while (*s)
 		h = (h ^ (unsigned char)*s++) * 16777619u;
@@ -42,7 +42,7 @@ hash_sql(const char *s)
 static int
 make_parent_dirs(const char *path)
 {
-	char	buf[4096], *p;
+	char buf[4096], *p;
 
 	if (strlen(path) >= sizeof(buf))
 		return -1;
@@ -61,8 +61,8 @@ make_parent_dirs(const char *path)
 static int
 pragma_int(sqlite3 *h, const char *sql, int *out)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
+	sqlite3_stmt *st;
+	int           rc;
 
 	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
@@ -88,12 +88,14 @@ flush_cache(struct db *db)
 struct db *
 db_open(const char *path, unsigned flags, struct rl_error *err)
 {
-	struct db	*db;
-	int		 version, oflags;
+	struct db *db;
+	int        version, oflags;
 
 	if (!(flags & DB_READONLY) && make_parent_dirs(path) == -1) {
-		rl_fail(err, 500, "store", "db", "cannot create the directory "
-		    "of %s: %s", path, strerror(errno));
+		rl_fail(err, 500, "store", "db",
+		    "cannot create the directory "
+		    "of %s: %s",
+		    path, strerror(errno));
 		return NULL;
 	}
 	if ((db = calloc(1, sizeof(*db))) == NULL ||
@@ -102,10 +104,11 @@ db_open(const char *path, unsigned flags, struct rl_error *err)
 		rl_fail(err, 500, "store", "db", "out of memory");
 		return NULL;
 	}
-	oflags = (flags & DB_READONLY) ? SQLITE_OPEN_READONLY :
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	oflags = (flags & DB_READONLY)
+	    ? SQLITE_OPEN_READONLY
+	    : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &db->handle, oflags | SQLITE_OPEN_NOMUTEX,
-	    NULL) != SQLITE_OK) {
+	        NULL) != SQLITE_OK) {
 		rl_fail(err, 500, "store", "db", "cannot open %s: %s", path,
 		    db->handle ? sqlite3_errmsg(db->handle) : "out of memory");
 		goto fail;
@@ -118,12 +121,15 @@ db_open(const char *path, unsigned flags, struct rl_error *err)
 	 * newer Rollin must stay exactly as it is.
 	 */
 	if (pragma_int(db->handle, "PRAGMA user_version", &version) == -1) {
-		rl_fail(err, 500, "store", "db", "%s is not a Rollin database: "
-		    "%s", path, sqlite3_errmsg(db->handle));
+		rl_fail(err, 500, "store", "db",
+		    "%s is not a Rollin database: "
+		    "%s",
+		    path, sqlite3_errmsg(db->handle));
 		goto fail;
 	}
 	if (version > db_schema_latest()) {
-		rl_fail(err, 500, "schema_too_new", "db", "%s has schema version "
+		rl_fail(err, 500, "schema_too_new", "db",
+		    "%s has schema version "
 		    "%d, but this rollin %s knows versions up to %d; run a "
 		    "newer rollin or restore a backup (nothing was changed)",
 		    path, version, ROLLIN_VERSION, db_schema_latest());
@@ -131,7 +137,7 @@ db_open(const char *path, unsigned flags, struct rl_error *err)
 	}
 	if (!(flags & DB_READONLY) &&
 	    (db_exec(db, "PRAGMA journal_mode=WAL") == -1 ||
-	    db_exec(db, "PRAGMA synchronous=NORMAL") == -1)) {
+	        db_exec(db, "PRAGMA synchronous=NORMAL") == -1)) {
 		rl_fail(err, 500, "store", "db", "cannot switch %s to WAL: %s",
 		    path, sqlite3_errmsg(db->handle));
 		goto fail;
@@ -189,9 +195,9 @@ db_path(const struct db *db)
 sqlite3_stmt *
 db_prepare(struct db *db, const char *sql)
 {
-	uint32_t	  i = hash_sql(sql) & (STMT_CACHE_SIZE - 1);
+	uint32_t          i = hash_sql(sql) & (STMT_CACHE_SIZE - 1);
 	struct stmt_slot *slot;
-	sqlite3_stmt	 *st, **grown;
+	sqlite3_stmt     *st, **grown;
 
 	for (;; i = (i + 1) & (STMT_CACHE_SIZE - 1)) {
 		slot = &db->stmts[i];
@@ -204,8 +210,9 @@ db_prepare(struct db *db, const char *sql)
 		}
 	}
 	if (sqlite3_prepare_v3(db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT,
-	    &st, NULL) != SQLITE_OK) {
-		log_warnx("db_prepare: %s: %s", sqlite3_errmsg(db->handle), sql);
+	        &st, NULL) != SQLITE_OK) {
+		log_warnx(
+		    "db_prepare: %s: %s", sqlite3_errmsg(db->handle), sql);
 		return NULL;
 	}
 	if (db->nstmts < STMT_CACHE_LOAD && (slot->sql = strdup(sql)) != NULL) {
@@ -351,8 +358,8 @@ db_schema_latest(void)
 int
 db_migrate(struct db *db, struct rl_error *err)
 {
-	int	 current = db_schema_version(db), n;
-	char	 sql[64];
+	int  current = db_schema_version(db), n;
+	char sql[64];
 
 	for (const struct embedded_file *m = embedded_migrations; m->name;
 	     m++) {
@@ -372,6 +379,8 @@ db_migrate(struct db *db, struct rl_error *err)
 	}
 	return 0;
 fail:
-	return rl_fail(err, 500, "migration_failed", "db", "migrating %s "
-	    "failed: %s", db->path, sqlite3_errmsg(db->handle));
+	return rl_fail(err, 500, "migration_failed", "db",
+	    "migrating %s "
+	    "failed: %s",
+	    db->path, sqlite3_errmsg(db->handle));
 }

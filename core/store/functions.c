@@ -5,8 +5,8 @@
 static void
 days_since(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	const char	*ts;
-	time_t		 t;
+	const char *ts;
+	time_t      t;
 
 	(void)argc;
 	ts = (const char *)sqlite3_value_text(argv[0]);
@@ -29,9 +29,9 @@ int
 functions_register(sqlite3 *h)
 {
 	if (sqlite3_create_function(h, "rollin_days_since", 1, SQLITE_UTF8,
-	    NULL, days_since, NULL, NULL) != SQLITE_OK ||
+	        NULL, days_since, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_create_function(h, "rollin_stale_days", 0, SQLITE_UTF8,
-	    NULL, stale_days, NULL, NULL) != SQLITE_OK)
+	        NULL, stale_days, NULL, NULL) != SQLITE_OK)
 		return -1;
 	return 0;
 }

@@ -9,6 +9,6 @@
  * clock (util/clock.h, so tests can move it); rollin_stale_days(): the
  * configured staleness threshold.
  */
-int	functions_register(sqlite3 *);
+int functions_register(sqlite3 *);
 
 #endif

@@ -12,12 +12,19 @@
 #include "util/log.h"
 #include "util/strbuf.h"
 
+enum {
+	COL_ID,
+	COL_REV,
+	COL_CREATED,
+	COL_UPDATED,
+	COL_BY,
+	COL_PARENT,
+	COL_PARENT_ID,
+	COL_FIRST
+};
 
-enum { COL_ID, COL_REV, COL_CREATED, COL_UPDATED, COL_BY, COL_PARENT,
-	COL_PARENT_ID, COL_FIRST };
-
-static struct res_sql	sqls[16];
-static size_t		nsqls;
+static struct res_sql sqls[16];
+static size_t         nsqls;
 
 static void
 column_name(const struct field *f, char *out, size_t len)
@@ -34,12 +41,12 @@ ref_by_id(const struct field *f)
 const struct res_sql *
 sql_for(const struct resource *res)
 {
-	struct strbuf	 sel = { 0 }, joins = { 0 }, ins = { 0 }, vals = { 0 },
-			 upd = { 0 };
-	struct res_sql	*q;
+	struct strbuf sel = { 0 }, joins = { 0 }, ins = { 0 }, vals = { 0 },
+	              upd = { 0 };
+	struct res_sql     *q;
 	const struct field *f;
-	char		 col[80];
-	int		 n = COL_FIRST, i;
+	char                col[80];
+	int                 n = COL_FIRST, i;
 
 	for (size_t k = 0; k < nsqls; k++)
 		if (sqls[k].res == res)
@@ -48,7 +55,8 @@ sql_for(const struct resource *res)
 		fatalx("sql_for: too many resources");
 	q = &sqls[nsqls++];
 	q->res = res;
-	strbuf_add(&sel, "SELECT t.id, t.rev, t.created_at, t.updated_at, "
+	strbuf_add(&sel,
+	    "SELECT t.id, t.rev, t.created_at, t.updated_at, "
 	    "t.updated_by, ");
 	if (res->parent) {
 		strbuf_addf(&sel, "p.%s, t.solution_id", res->parent->key);
@@ -68,8 +76,9 @@ sql_for(const struct resource *res)
 		column_name(f, col, sizeof(col));
 		if (f->type == FT_REF && !ref_by_id(f)) {
 			strbuf_addf(&sel, ", r%d.%s", i, field_ref_key(f));
-			strbuf_addf(&joins, " LEFT JOIN %s r%d ON r%d.id = t.%s",
-			    f->ref->table, i, i, col);
+			strbuf_addf(&joins,
+			    " LEFT JOIN %s r%d ON r%d.id = t.%s", f->ref->table,
+			    i, i, col);
 			q->col[i] = n++;
 			strbuf_addf(&sel, ", t.%s", col);
 			q->idcol[i] = n++;
@@ -96,15 +105,18 @@ sql_for(const struct resource *res)
 	strbuf_addf(&sel, "%s WHERE t.id = ?", q->from);
 	q->by_id = strbuf_take(&sel);
 
-	strbuf_addf(&ins, "rev, created_at, updated_at, updated_by) VALUES "
-	    "(%s1, ?, ?, ?)", vals.s ? vals.s : "");
+	strbuf_addf(&ins,
+	    "rev, created_at, updated_at, updated_by) VALUES "
+	    "(%s1, ?, ?, ?)",
+	    vals.s ? vals.s : "");
 	strbuf_free(&vals);
 	q->insert = strbuf_take(&ins);
-	strbuf_add(&upd, "rev = rev + 1, updated_at = ?, updated_by = ? "
+	strbuf_add(&upd,
+	    "rev = rev + 1, updated_at = ?, updated_by = ? "
 	    "WHERE id = ? AND rev = ?");
 	q->update = strbuf_take(&upd);
-	strbuf_addf(&sel, "DELETE FROM %s WHERE id = ? AND rev = ?",
-	    res->table);
+	strbuf_addf(
+	    &sel, "DELETE FROM %s WHERE id = ? AND rev = ?", res->table);
 	q->delete = strbuf_take(&sel);
 	return q;
 }
@@ -119,8 +131,8 @@ record_clear(struct record *r)
 static json_t *
 column_json(sqlite3_stmt *st, int col, enum field_type type)
 {
-	const char	*text;
-	json_t		*v;
+	const char *text;
+	json_t     *v;
 
 	if (sqlite3_column_type(st, col) == SQLITE_NULL)
 		return NULL;
@@ -146,9 +158,9 @@ static void
 find_orgs(struct db *db, const struct resource *res, struct record *r,
     const int64_t *ref_ids)
 {
-	const struct field	*f;
-	sqlite3_stmt		*st;
-	int			 i;
+	const struct field *f;
+	sqlite3_stmt       *st;
+	int                 i;
 
 	for (int k = 0; k < 2; k++) {
 		const struct access_rule *rule = &res->write[k];
@@ -165,7 +177,8 @@ find_orgs(struct db *db, const struct resource *res, struct record *r,
 					r->org_ids[k] = ref_ids[i];
 			break;
 		case ORG_PARENT_OWNER:
-			st = db_prepare(db, "SELECT owner_id FROM solutions "
+			st = db_prepare(db,
+			    "SELECT owner_id FROM solutions "
 			    "WHERE id = ?");
 			if (st == NULL)
 				break;
@@ -179,21 +192,21 @@ find_orgs(struct db *db, const struct resource *res, struct record *r,
 }
 
 void
-row_to_record(struct db *db, const struct res_sql *q, sqlite3_stmt *st,
-    struct record *r)
+row_to_record(
+    struct db *db, const struct res_sql *q, sqlite3_stmt *st, struct record *r)
 {
-	const struct resource	*res = q->res;
-	const struct field	*f;
-	int64_t			 ref_ids[MAX_FIELDS] = { 0 };
-	json_t			*doc = json_object(), *v;
-	int			 i, n;
+	const struct resource *res = q->res;
+	const struct field    *f;
+	int64_t                ref_ids[MAX_FIELDS] = { 0 };
+	json_t                *doc = json_object(), *v;
+	int                    i, n;
 
 	r->id = sqlite3_column_int64(st, COL_ID);
 	r->rev = sqlite3_column_int64(st, COL_REV);
 	json_object_set_new(doc, "id", json_integer(r->id));
 	for (i = 0, f = res->fields; f->name; f++, i++) {
 		if ((v = column_json(st, q->col[i],
-		    f->type == FT_REF && ref_by_id(f) ? FT_INT : f->type)))
+		         f->type == FT_REF && ref_by_id(f) ? FT_INT : f->type)))
 			json_object_set_new(doc, f->name, v);
 		if (f->type == FT_REF)
 			ref_ids[i] = sqlite3_column_int64(st, q->idcol[i]);
@@ -208,12 +221,12 @@ row_to_record(struct db *db, const struct res_sql *q, sqlite3_stmt *st,
 		r->parent_id = sqlite3_column_int64(st, COL_PARENT_ID);
 	}
 	json_object_set_new(doc, "rev", json_integer(r->rev));
-	json_object_set_new(doc, "created_at",
-	    json_string(db_column_text(st, COL_CREATED)));
-	json_object_set_new(doc, "updated_at",
-	    json_string(db_column_text(st, COL_UPDATED)));
-	json_object_set_new(doc, "updated_by",
-	    json_string(db_column_text(st, COL_BY)));
+	json_object_set_new(
+	    doc, "created_at", json_string(db_column_text(st, COL_CREATED)));
+	json_object_set_new(
+	    doc, "updated_at", json_string(db_column_text(st, COL_UPDATED)));
+	json_object_set_new(
+	    doc, "updated_by", json_string(db_column_text(st, COL_BY)));
 	r->doc = doc;
 	find_orgs(db, res, r, ref_ids);
 }
@@ -233,18 +246,18 @@ fetch(struct db *db, const struct res_sql *q, sqlite3_stmt *st,
 	if (rc != SQLITE_DONE)
 		return rl_fail(err, 500, "store", NULL, "reading %s failed: %s",
 		    q->res->name, sqlite3_errmsg(db_handle(db)));
-	return rl_fail(err, 404, "not_found", NULL, "no %s '%s'",
-	    q->res->name, key);
+	return rl_fail(
+	    err, 404, "not_found", NULL, "no %s '%s'", q->res->name, key);
 }
 
 int
 record_get(struct db *db, const struct resource *res, int64_t parent_id,
     const char *key, struct record *out, struct rl_error *err)
 {
-	const struct res_sql	*q = sql_for(res);
-	sqlite3_stmt		*st = db_prepare(db, q->by_key);
-	char			*end;
-	long long		 id;
+	const struct res_sql *q = sql_for(res);
+	sqlite3_stmt         *st = db_prepare(db, q->by_key);
+	char                 *end;
+	long long             id;
 
 	memset(out, 0, sizeof(*out));
 	if (st == NULL)
@@ -252,8 +265,8 @@ record_get(struct db *db, const struct resource *res, int64_t parent_id,
 	if (strcmp(res->key, "id") == 0) {
 		id = strtoll(key, &end, 10);
 		if (*end != '\0' || end == key || id < 1)
-			return rl_fail(err, 404, "not_found", NULL, "no %s '%s'",
-			    res->name, key);
+			return rl_fail(err, 404, "not_found", NULL,
+			    "no %s '%s'", res->name, key);
 		sqlite3_bind_int64(st, 1, id);
 	} else
 		db_bind_text(st, 1, key);
@@ -266,9 +279,9 @@ int
 record_get_by_id(struct db *db, const struct resource *res, int64_t id,
     struct record *out, struct rl_error *err)
 {
-	const struct res_sql	*q = sql_for(res);
-	sqlite3_stmt		*st = db_prepare(db, q->by_id);
-	char			 key[32];
+	const struct res_sql *q = sql_for(res);
+	sqlite3_stmt         *st = db_prepare(db, q->by_id);
+	char                  key[32];
 
 	memset(out, 0, sizeof(*out));
 	if (st == NULL)
@@ -278,8 +291,9 @@ record_get_by_id(struct db *db, const struct resource *res, int64_t id,
 	return fetch(db, q, st, out, err, key);
 }
 
-json_t *
-record_show(struct db *db, const struct resource *res, const struct record *r,
+/* The record as shown, less what changes with time alone. */
+static json_t *
+show_stable(struct db *db, const struct resource *res, const struct record *r,
     const struct principal *who)
 {
 	json_t *out = json_deep_copy(r->doc);
@@ -290,7 +304,50 @@ record_show(struct db *db, const struct resource *res, const struct record *r,
 				json_object_del(out, f->name);
 	if (res->hooks.decorate)
 		res->hooks.decorate(db, r, out);
+	for (const char *const *e = res->extra_columns; e && *e; e++)
+		json_object_del(out, *e);
 	return out;
+}
+
+json_t *
+record_show(struct db *db, const struct resource *res, const struct record *r,
+    const struct principal *who)
+{
+	json_t *out = show_stable(db, res, r, who);
+
+	if (res->hooks.live)
+		res->hooks.live(r, out);
+	return out;
+}
+
+/*
+ * Stores the public rendering of a record that reads serve as they are
+ * (R_RENDERED), inside the write's transaction.
+ */
+static int
+store_rendered(struct db *db, const struct resource *res,
+    const struct record *r, struct rl_error *err)
+{
+	sqlite3_stmt *st;
+	json_t       *doc;
+	char          sql[128];
+	int           rc;
+
+	if (!(res->flags & R_RENDERED))
+		return 0;
+	snprintf(sql, sizeof(sql), "UPDATE %s SET rendered = ? WHERE id = ?",
+	    res->table);
+	if ((st = db_prepare(db, sql)) == NULL)
+		return rl_fail(err, 500, "store", NULL, "store unavailable");
+	doc = show_stable(db, res, r, NULL);
+	sqlite3_bind_text(st, 1, json_dumps(doc, JSON_COMPACT), -1, free);
+	sqlite3_bind_int64(st, 2, r->id);
+	json_decref(doc);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return rl_fail(err, 500, "store", NULL, "store unavailable");
+	return 0;
 }
 
 int64_t
@@ -308,17 +365,19 @@ record_subject(struct db *db, const struct resource *res,
     const struct record *r, char *out, size_t len)
 {
 	json_t *key = json_object_get(r->doc, res->key);
-	char	 k[96];
+	char    k[96];
 
 	(void)db;
 	if (json_is_integer(key))
-		snprintf(k, sizeof(k), "%lld", (long long)json_integer_value(key));
+		snprintf(
+		    k, sizeof(k), "%lld", (long long)json_integer_value(key));
 	else
 		snprintf(k, sizeof(k), "%s", json_string_value(key));
 	if (res->parent)
 		snprintf(out, len, "%s/%s/%s/%s", res->parent->plural,
-		    json_string_value(json_object_get(r->doc,
-		    res->parent->name)), res->plural, k);
+		    json_string_value(
+		        json_object_get(r->doc, res->parent->name)),
+		    res->plural, k);
 	else
 		snprintf(out, len, "%s/%s", res->plural, k);
 }
@@ -327,9 +386,9 @@ int64_t
 record_resolve(struct db *db, const struct resource *target,
     const char *keyname, json_t *key, int64_t parent_id)
 {
-	sqlite3_stmt	*st;
-	char		 sql[256];
-	int64_t		 id = 0;
+	sqlite3_stmt *st;
+	char          sql[256];
+	int64_t       id = 0;
 
 	snprintf(sql, sizeof(sql), "SELECT id FROM %s WHERE %s = ?%s",
 	    target->table, keyname,
@@ -353,9 +412,9 @@ static int
 resolve_refs(struct db *db, const struct resource *res, json_t *doc,
     int64_t parent_id, int64_t *ref_ids, struct rl_error *err)
 {
-	const struct field	*f;
-	json_t			*v;
-	int			 i;
+	const struct field *f;
+	json_t             *v;
+	int                 i;
 
 	for (i = 0, f = res->fields; f->name; f++, i++) {
 		ref_ids[i] = 0;
@@ -364,12 +423,13 @@ resolve_refs(struct db *db, const struct resource *res, json_t *doc,
 		if ((v = json_object_get(doc, f->name)) == NULL ||
 		    json_is_null(v))
 			continue;
-		ref_ids[i] = record_resolve(db, f->ref, field_ref_key(f), v,
-		    parent_id);
+		ref_ids[i] =
+		    record_resolve(db, f->ref, field_ref_key(f), v, parent_id);
 		if (ref_ids[i] == 0) {
 			if (json_is_integer(v))
 				return rl_fail(err, 422, "unknown_reference",
-				    f->name, "%s: there is no %s with id %lld%s",
+				    f->name,
+				    "%s: there is no %s with id %lld%s",
 				    f->name, f->ref->name,
 				    (long long)json_integer_value(v),
 				    f->ref->parent ? " in this solution" : "");
@@ -387,36 +447,40 @@ check_access(const struct resource *res, const struct principal *who,
     const struct record *r, int creating, struct rl_error *err)
 {
 	if (who == NULL || who->role == ROLE_NONE)
-		return rl_fail(err, 401, "unauthenticated", NULL, "sign in: "
+		return rl_fail(err, 401, "unauthenticated", NULL,
+		    "sign in: "
 		    "writing needs a token (Authorization: Bearer ...)");
 	if (who->role == ROLE_ADMIN)
 		return 0;
 	if (creating && (res->flags & R_ADMIN_CREATE))
-		return rl_fail(err, 403, "forbidden", NULL, "only an admin may "
-		    "create a %s", res->name);
+		return rl_fail(err, 403, "forbidden", NULL,
+		    "only an admin may "
+		    "create a %s",
+		    res->name);
 	for (int k = 0; k < 2; k++)
 		if (res->write[k].roles &&
 		    access_may_write(who, res->write[k].roles, r->org_ids[k]))
 			return 0;
-	return rl_fail(err, 403, "forbidden", NULL, "a token with role %s for "
-	    "organisation '%s' may not change this %s", role_name(who->role),
-	    who->org_slug, res->name);
+	return rl_fail(err, 403, "forbidden", NULL,
+	    "a token with role %s for "
+	    "organisation '%s' may not change this %s",
+	    role_name(who->role), who->org_slug, res->name);
 }
 
 static int
-bind_fields(sqlite3_stmt *st, int idx, const struct resource *res,
-    json_t *doc, const int64_t *ref_ids)
+bind_fields(sqlite3_stmt *st, int idx, const struct resource *res, json_t *doc,
+    const int64_t *ref_ids)
 {
-	const struct field	*f;
-	json_t			*v;
-	int			 i;
+	const struct field *f;
+	json_t             *v;
+	int                 i;
 
 	for (i = 0, f = res->fields; f->name; f++, i++, idx++) {
 		v = json_object_get(doc, f->name);
 		if (v == NULL || json_is_null(v)) {
 			if (f->type == FT_TAGS || f->type == FT_OBJECTS)
-				sqlite3_bind_text(st, idx, "[]", -1,
-				    SQLITE_STATIC);
+				sqlite3_bind_text(
+				    st, idx, "[]", -1, SQLITE_STATIC);
 			else if (f->type == FT_BOOL)
 				sqlite3_bind_int(st, idx, 0);
 			else
@@ -435,8 +499,8 @@ bind_fields(sqlite3_stmt *st, int idx, const struct resource *res,
 			break;
 		case FT_TAGS:
 		case FT_OBJECTS:
-			sqlite3_bind_text(st, idx, json_dumps(v, JSON_COMPACT),
-			    -1, free);
+			sqlite3_bind_text(
+			    st, idx, json_dumps(v, JSON_COMPACT), -1, free);
 			break;
 		case FT_REF:
 			sqlite3_bind_int64(st, idx, ref_ids[i]);
@@ -451,37 +515,42 @@ bind_fields(sqlite3_stmt *st, int idx, const struct resource *res,
 
 /* Maps a failed write's SQLite error to what the client did wrong. */
 static int
-constraint_error(struct db *db, const struct resource *res, int rc,
-    struct rl_error *err)
+constraint_error(
+    struct db *db, const struct resource *res, int rc, struct rl_error *err)
 {
-	const char	*msg = sqlite3_errmsg(db_handle(db)), *col;
-	char		 field[64];
+	const char *msg = sqlite3_errmsg(db_handle(db)), *col;
+	char        field[64];
 
 	if (rc == SQLITE_CONSTRAINT_UNIQUE ||
 	    rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
 		/* "UNIQUE constraint failed: cycles.solution_id, cycles.name" */
 		col = strrchr(msg, '.');
 		snprintf(field, sizeof(field), "%s", col ? col + 1 : "");
-		return rl_fail(err, 409, "duplicate", field, "a %s with this "
-		    "%s already exists", res->name, field);
+		return rl_fail(err, 409, "duplicate", field,
+		    "a %s with this "
+		    "%s already exists",
+		    res->name, field);
 	}
 	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-		return rl_fail(err, 409, "in_use", NULL, "this %s is still "
-		    "referenced by other records", res->name);
-	return rl_fail(err, 500, "store", NULL, "writing %s failed: %s",
-	    res->name, msg);
+		return rl_fail(err, 409, "in_use", NULL,
+		    "this %s is still "
+		    "referenced by other records",
+		    res->name);
+	return rl_fail(
+	    err, 500, "store", NULL, "writing %s failed: %s", res->name, msg);
 }
 
 /* A change anywhere in a solution's records counts as a sign of life. */
 static void
 touch_solution(struct db *db, int64_t solution_id)
 {
-	sqlite3_stmt	*st;
-	char		 now[CLOCK_TS_LEN];
+	sqlite3_stmt *st;
+	char          now[CLOCK_TS_LEN];
 
 	if (solution_id <= 0 ||
-	    (st = db_prepare(db, "UPDATE solutions SET touched_at = ? "
-	    "WHERE id = ?")) == NULL)
+	    (st = db_prepare(db,
+	         "UPDATE solutions SET touched_at = ? "
+	         "WHERE id = ?")) == NULL)
 		return;
 	clock_format_ts(clock_now(), now);
 	db_bind_text(st, 1, now);
@@ -494,16 +563,16 @@ static int
 emit(struct db *db, const struct resource *res, const struct record *r,
     const char *what, json_t *changed, const char *actor)
 {
-	char	 type[64], subject[256];
-	json_t	*payload = json_pack("{s:O}", res->name, r->doc);
-	int64_t	 id;
+	char    type[64], subject[256];
+	json_t *payload = json_pack("{s:O}", res->name, r->doc);
+	int64_t id;
 
 	if (changed != NULL)
 		json_object_set(payload, "changed", changed);
 	snprintf(type, sizeof(type), "%s.%s", res->name, what);
 	record_subject(db, res, r, subject, sizeof(subject));
-	id = outbox_append(db, type, subject, actor,
-	    record_solution_id(res, r), payload);
+	id = outbox_append(
+	    db, type, subject, actor, record_solution_id(res, r), payload);
 	json_decref(payload);
 	return id > 0 ? 0 : -1;
 }
@@ -519,12 +588,12 @@ record_create(struct db *db, const struct resource *res, int64_t parent_id,
     json_t *body, const struct principal *who, struct record *out,
     struct rl_error *err)
 {
-	const struct res_sql	*q = sql_for(res);
-	int64_t			 ref_ids[MAX_FIELDS];
-	struct record		 draft = { 0 };
-	sqlite3_stmt		*st;
-	char			 now[CLOCK_TS_LEN];
-	int			 idx, rc;
+	const struct res_sql *q = sql_for(res);
+	int64_t               ref_ids[MAX_FIELDS];
+	struct record         draft = { 0 };
+	sqlite3_stmt         *st;
+	char                  now[CLOCK_TS_LEN];
+	int                   idx, rc;
 
 	memset(out, 0, sizeof(*out));
 	if (validate_fields(res->fields, body, 1, NULL, err) == -1)
@@ -559,10 +628,12 @@ record_create(struct db *db, const struct resource *res, int64_t parent_id,
 		goto fail;
 	}
 	if (record_get_by_id(db, res, sqlite3_last_insert_rowid(db_handle(db)),
-	    out, err) == -1)
+	        out, err) == -1)
 		goto fail;
 	if (res->hooks.after_write &&
 	    res->hooks.after_write(db, NULL, out, actor_of(who), err) == -1)
+		goto fail;
+	if (store_rendered(db, res, out, err) == -1)
 		goto fail;
 	if (res->parent)
 		touch_solution(db, parent_id);
@@ -595,14 +666,14 @@ record_update(struct db *db, const struct resource *res, int64_t parent_id,
     const char *key, json_t *patch, int64_t if_match,
     const struct principal *who, struct record *out, struct rl_error *err)
 {
-	const struct res_sql	*q = sql_for(res);
-	int64_t			 ref_ids[MAX_FIELDS];
-	struct record		 before = { 0 }, draft = { 0 };
-	json_t			*merged = NULL, *changed = NULL, *v, *old;
-	const char		*name;
-	sqlite3_stmt		*st;
-	char			 now[CLOCK_TS_LEN];
-	int			 idx, rc;
+	const struct res_sql *q = sql_for(res);
+	int64_t               ref_ids[MAX_FIELDS];
+	struct record         before = { 0 }, draft = { 0 };
+	json_t               *merged = NULL, *changed = NULL, *v, *old;
+	const char           *name;
+	sqlite3_stmt         *st;
+	char                  now[CLOCK_TS_LEN];
+	int                   idx, rc;
 
 	memset(out, 0, sizeof(*out));
 	if (validate_fields(res->fields, patch, 0, NULL, err) == -1)
@@ -614,22 +685,26 @@ record_update(struct db *db, const struct resource *res, int64_t parent_id,
 	if (check_access(res, who, &before, 0, err) == -1)
 		goto fail;
 	if (if_match != before.rev) {
-		rl_fail(err, 412, "stale", NULL, "the %s was changed meanwhile "
+		rl_fail(err, 412, "stale", NULL,
+		    "the %s was changed meanwhile "
 		    "(now at revision %lld, you sent If-Match for %lld); "
-		    "reload it and apply your change again", res->name,
-		    (long long)before.rev, (long long)if_match);
+		    "reload it and apply your change again",
+		    res->name, (long long)before.rev, (long long)if_match);
 		goto fail;
 	}
 	merged = writable_copy(res, before.doc);
 	changed = json_array();
-	json_object_foreach(patch, name, v) {
+	json_object_foreach(patch, name, v)
+	{
 		const struct field *f = resource_field(res, name);
 		old = json_object_get(merged, name);
 		if (json_equal(old, v) || (old == NULL && json_is_null(v)))
 			continue;
 		if (f->flags & F_IMMUTABLE) {
-			rl_fail(err, 422, "immutable", name, "%s cannot be "
-			    "changed once set", name);
+			rl_fail(err, 422, "immutable", name,
+			    "%s cannot be "
+			    "changed once set",
+			    name);
 			goto fail;
 		}
 		json_array_append_new(changed, json_string(name));
@@ -655,7 +730,8 @@ record_update(struct db *db, const struct resource *res, int64_t parent_id,
 	find_orgs(db, res, &draft, ref_ids);
 	if (check_access(res, who, &draft, 0, err) == -1)
 		goto fail;
-	if (res->hooks.check && res->hooks.check(db, &before, merged, err) == -1)
+	if (res->hooks.check &&
+	    res->hooks.check(db, &before, merged, err) == -1)
 		goto fail;
 	if ((st = db_prepare(db, q->update)) == NULL) {
 		rl_fail(err, 500, "store", NULL, "store unavailable");
@@ -674,14 +750,18 @@ record_update(struct db *db, const struct resource *res, int64_t parent_id,
 		goto fail;
 	}
 	if (sqlite3_changes(db_handle(db)) != 1) {
-		rl_fail(err, 412, "stale", NULL, "the %s was changed meanwhile; "
-		    "reload it and apply your change again", res->name);
+		rl_fail(err, 412, "stale", NULL,
+		    "the %s was changed meanwhile; "
+		    "reload it and apply your change again",
+		    res->name);
 		goto fail;
 	}
 	if (record_get_by_id(db, res, before.id, out, err) == -1)
 		goto fail;
 	if (res->hooks.after_write &&
 	    res->hooks.after_write(db, &before, out, actor_of(who), err) == -1)
+		goto fail;
+	if (store_rendered(db, res, out, err) == -1)
 		goto fail;
 	if (res->parent)
 		touch_solution(db, before.parent_id);
@@ -708,10 +788,10 @@ record_delete(struct db *db, const struct resource *res, int64_t parent_id,
     const char *key, int64_t if_match, const struct principal *who,
     struct rl_error *err)
 {
-	const struct res_sql	*q = sql_for(res);
-	struct record		 before = { 0 };
-	sqlite3_stmt		*st;
-	int			 rc;
+	const struct res_sql *q = sql_for(res);
+	struct record         before = { 0 };
+	sqlite3_stmt         *st;
+	int                   rc;
 
 	if (db_begin(db) == -1)
 		return rl_fail(err, 503, "busy", NULL, "the store is busy");
@@ -719,8 +799,10 @@ record_delete(struct db *db, const struct resource *res, int64_t parent_id,
 	    check_access(res, who, &before, 0, err) == -1)
 		goto fail;
 	if (if_match != 0 && if_match != before.rev) {
-		rl_fail(err, 412, "stale", NULL, "the %s was changed meanwhile "
-		    "(now at revision %lld)", res->name, (long long)before.rev);
+		rl_fail(err, 412, "stale", NULL,
+		    "the %s was changed meanwhile "
+		    "(now at revision %lld)",
+		    res->name, (long long)before.rev);
 		goto fail;
 	}
 	if ((st = db_prepare(db, q->delete)) == NULL) {

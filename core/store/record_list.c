@@ -15,25 +15,25 @@
 #include "util/strbuf.h"
 
 #define LIST_DEFAULT_LIMIT 50
-#define LIST_MAX_LIMIT 500
-#define MAX_BINDS (LIST_MAX_FILTERS + 4)
+#define LIST_MAX_LIMIT     500
+#define MAX_BINDS          (LIST_MAX_FILTERS + 4)
 
 struct bind {
 	enum { B_TEXT, B_INT } type;
-	const char	*text;
-	int64_t		 num;
-	json_t		*own;	/* keeps text alive */
+	const char *text;
+	int64_t     num;
+	json_t     *own; /* keeps text alive */
 };
 
 static char *
 cursor_encode(json_t *value, int64_t id)
 {
-	json_t	*c = json_pack("[O, I]", value ? value : json_null(),
-		    (json_int_t)id);
-	char	*raw = json_dumps(c, JSON_COMPACT), *out;
-	size_t	 len = strlen(raw);
-	size_t	 olen = sodium_base64_ENCODED_LEN(len,
-		    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	json_t *c =
+	    json_pack("[O, I]", value ? value : json_null(), (json_int_t)id);
+	char  *raw = json_dumps(c, JSON_COMPACT), *out;
+	size_t len = strlen(raw);
+	size_t olen = sodium_base64_ENCODED_LEN(
+	    len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 
 	out = malloc(olen);
 	sodium_bin2base64(out, olen, (const unsigned char *)raw, len,
@@ -46,18 +46,18 @@ cursor_encode(json_t *value, int64_t id)
 static json_t *
 cursor_decode(const char *s)
 {
-	unsigned char	 raw[512];
-	size_t		 len;
-	json_t		*c;
+	unsigned char raw[512];
+	size_t        len;
+	json_t       *c;
 
 	if (sodium_base642bin(raw, sizeof(raw) - 1, s, strlen(s), NULL, &len,
-	    NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+	        NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
 		return NULL;
 	c = json_loadb((const char *)raw, len, 0, NULL);
 	if (!json_is_array(c) || json_array_size(c) != 2 ||
 	    !json_is_integer(json_array_get(c, 1)) ||
 	    !(json_is_string(json_array_get(c, 0)) ||
-	    json_is_integer(json_array_get(c, 0)))) {
+	        json_is_integer(json_array_get(c, 0)))) {
 		json_decref(c);
 		return NULL;
 	}
@@ -80,8 +80,8 @@ static int
 field_filter(const struct resource *res, const char *name, const char *value,
     struct strbuf *where, struct bind *binds, int *nb, struct rl_error *err)
 {
-	const struct field	*f;
-	int			 i;
+	const struct field *f;
+	int                 i;
 
 	for (i = 0, f = res->fields; f->name; f++, i++)
 		if (strcmp(f->name, name) == 0 && (f->flags & F_FILTER))
@@ -93,12 +93,14 @@ field_filter(const struct resource *res, const char *name, const char *value,
 		if (strcmp(field_ref_key(f), "id") == 0)
 			strbuf_addf(where, " AND t.%s_id = ?", f->name);
 		else
-			strbuf_addf(where, " AND r%d.%s = ?", i,
-			    field_ref_key(f));
+			strbuf_addf(
+			    where, " AND r%d.%s = ?", i, field_ref_key(f));
 		break;
 	case FT_TAGS:
-		strbuf_addf(where, " AND EXISTS (SELECT 1 FROM json_each(t.%s) "
-		    "WHERE value = ?)", f->name);
+		strbuf_addf(where,
+		    " AND EXISTS (SELECT 1 FROM json_each(t.%s) "
+		    "WHERE value = ?)",
+		    f->name);
 		break;
 	case FT_BOOL:
 		if (strcmp(value, "true") != 0 && strcmp(value, "false") != 0)
@@ -111,8 +113,9 @@ field_filter(const struct resource *res, const char *name, const char *value,
 		strbuf_addf(where, " AND t.%s = ?", f->name);
 		break;
 	}
-	return add_bind_text(binds, nb, value) == -1 ?
-	    rl_fail(err, 400, "invalid_parameter", name, "too many filters") : 0;
+	return add_bind_text(binds, nb, value) == -1
+	    ? rl_fail(err, 400, "invalid_parameter", name, "too many filters")
+	    : 0;
 }
 
 static int
@@ -120,9 +123,9 @@ extra_filter(const struct list_filter *extra, const char *name,
     const char *value, struct strbuf *where, struct bind *binds, int *nb,
     struct rl_error *err)
 {
-	const struct list_filter	*x;
-	char				*end;
-	long long			 n;
+	const struct list_filter *x;
+	char                     *end;
+	long long                 n;
 
 	for (x = extra; x && x->param; x++)
 		if (strcmp(x->param, name) == 0)
@@ -131,8 +134,8 @@ extra_filter(const struct list_filter *extra, const char *name,
 		return 1;
 	strbuf_addf(where, " AND %s", x->sql);
 	if (*nb >= MAX_BINDS)
-		return rl_fail(err, 400, "invalid_parameter", name,
-		    "too many filters");
+		return rl_fail(
+		    err, 400, "invalid_parameter", name, "too many filters");
 	switch (x->type) {
 	case LF_TEXT:
 		return add_bind_text(binds, nb, value);
@@ -190,23 +193,25 @@ record_list(struct db *db, const struct resource *res, int64_t parent_id,
     const struct principal *who, json_t **items, char **next,
     struct rl_error *err)
 {
-	const struct res_sql	*q = sql_for(res);
-	struct strbuf		 sql = { 0 };
-	struct bind		 binds[MAX_BINDS];
-	struct record		 r;
-	const char		*sort = lp->sort ? lp->sort : res->default_sort;
-	json_t			*cur = NULL, *last_value = NULL;
-	sqlite3_stmt		*st;
-	char			 expr[96], *text;
-	int			 nb = 0, desc = 0, numeric, limit, rc, count = 0;
-	int64_t			 last_id = 0;
+	const struct res_sql *q = sql_for(res);
+	struct strbuf         sql = { 0 };
+	struct bind           binds[MAX_BINDS];
+	struct record         r;
+	const char           *sort = lp->sort ? lp->sort : res->default_sort;
+	json_t               *cur = NULL, *last_value = NULL;
+	sqlite3_stmt         *st;
+	char                  expr[96], *text;
+	int                   nb = 0, desc = 0, numeric, limit, rc, count = 0;
+	int64_t               last_id = 0;
 
 	*items = NULL;
 	*next = NULL;
 	limit = lp->limit ? lp->limit : LIST_DEFAULT_LIMIT;
 	if (limit < 1 || limit > LIST_MAX_LIMIT)
-		return rl_fail(err, 400, "invalid_parameter", "limit", "limit "
-		    "must be from 1 to %d", LIST_MAX_LIMIT);
+		return rl_fail(err, 400, "invalid_parameter", "limit",
+		    "limit "
+		    "must be from 1 to %d",
+		    LIST_MAX_LIMIT);
 	if (sort == NULL)
 		sort = res->key;
 	if (*sort == '-') {
@@ -214,13 +219,15 @@ record_list(struct db *db, const struct resource *res, int64_t parent_id,
 		sort++;
 	}
 	if (sort_column(res, sort, expr, sizeof(expr), &numeric) == -1)
-		return rl_fail(err, 400, "invalid_parameter", "sort", "cannot "
-		    "sort %s by '%s'", res->plural, sort);
+		return rl_fail(err, 400, "invalid_parameter", "sort",
+		    "cannot "
+		    "sort %s by '%s'",
+		    res->plural, sort);
 
 	strbuf_addf(&sql, "%s WHERE 1 = 1", q->from);
 	if (res->parent)
-		strbuf_addf(&sql, " AND t.solution_id = %lld",
-		    (long long)parent_id);
+		strbuf_addf(
+		    &sql, " AND t.solution_id = %lld", (long long)parent_id);
 	for (int i = 0; i < lp->nfilters; i++) {
 		rc = field_filter(res, lp->filters[i].name,
 		    lp->filters[i].value, &sql, binds, &nb, err);
@@ -229,27 +236,32 @@ record_list(struct db *db, const struct resource *res, int64_t parent_id,
 			    lp->filters[i].value, &sql, binds, &nb, err);
 		if (rc == 1)
 			rc = rl_fail(err, 400, "invalid_parameter",
-			    lp->filters[i].name, "%s cannot be filtered by "
-			    "'%s'", res->plural, lp->filters[i].name);
+			    lp->filters[i].name,
+			    "%s cannot be filtered by "
+			    "'%s'",
+			    res->plural, lp->filters[i].name);
 		if (rc == -1)
 			goto fail;
 	}
 	if (lp->cursor) {
 		if ((cur = cursor_decode(lp->cursor)) == NULL) {
-			rl_fail(err, 400, "invalid_parameter", "cursor", "the "
+			rl_fail(err, 400, "invalid_parameter", "cursor",
+			    "the "
 			    "cursor is not one this service handed out");
 			goto fail;
 		}
-		strbuf_addf(&sql, " AND (%s %c ?%d OR (%s = ?%d AND t.id %c "
-		    "?%d))", expr, desc ? '<' : '>', nb + 1, expr, nb + 1,
+		strbuf_addf(&sql,
+		    " AND (%s %c ?%d OR (%s = ?%d AND t.id %c "
+		    "?%d))",
+		    expr, desc ? '<' : '>', nb + 1, expr, nb + 1,
 		    desc ? '<' : '>', nb + 2);
 	}
 	strbuf_addf(&sql, " ORDER BY %s %s, t.id %s LIMIT %d", expr,
 	    desc ? "DESC" : "ASC", desc ? "DESC" : "ASC", limit + 1);
 
 	if ((st = db_prepare(db, sql.s)) == NULL) {
-		rl_fail(err, 500, "store", NULL, "listing %s failed",
-		    res->plural);
+		rl_fail(
+		    err, 500, "store", NULL, "listing %s failed", res->plural);
 		goto fail;
 	}
 	for (int i = 0; i < nb; i++) {
@@ -264,8 +276,8 @@ record_list(struct db *db, const struct resource *res, int64_t parent_id,
 			sqlite3_bind_int64(st, nb + 1, json_integer_value(v));
 		else
 			db_bind_text(st, nb + 1, json_string_value(v));
-		sqlite3_bind_int64(st, nb + 2,
-		    json_integer_value(json_array_get(cur, 1)));
+		sqlite3_bind_int64(
+		    st, nb + 2, json_integer_value(json_array_get(cur, 1)));
 	}
 	*items = json_array();
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -276,9 +288,9 @@ record_list(struct db *db, const struct resource *res, int64_t parent_id,
 		memset(&r, 0, sizeof(r));
 		row_to_record(db, q, st, &r);
 		json_decref(last_value);
-		last_value = strcmp(sort, "id") == 0 ?
-		    json_integer(r.id) :
-		    json_incref(json_object_get(r.doc, sort));
+		last_value = strcmp(sort, "id") == 0
+		    ? json_integer(r.id)
+		    : json_incref(json_object_get(r.doc, sort));
 		last_id = r.id;
 		json_array_append_new(*items, record_show(db, res, &r, who));
 		record_clear(&r);

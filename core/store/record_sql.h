@@ -11,21 +11,21 @@
 struct db;
 
 struct res_sql {
-	const struct resource	*res;
-	int			 nfields;
-	int			 col[MAX_FIELDS];	/* shown value */
-	int			 idcol[MAX_FIELDS];	/* FT_REF: row id */
-	int			 parent_col;	/* parent's key, or -1 */
-	int			 extra_col;	/* first extra column */
-	char			*from;	/* SELECT ... FROM ... JOIN ... */
-	char			*by_key, *by_id;
-	char			*insert, *update, *delete;
+	const struct resource *res;
+	int                    nfields;
+	int                    col[MAX_FIELDS];   /* shown value */
+	int                    idcol[MAX_FIELDS]; /* FT_REF: row id */
+	int                    parent_col;        /* parent's key, or -1 */
+	int                    extra_col;         /* first extra column */
+	char                  *from; /* SELECT ... FROM ... JOIN ... */
+	char                  *by_key, *by_id;
+	char                  *insert, *update, *delete;
 };
 
 /* Builds (once) and returns the SQL of res. */
 const struct res_sql *sql_for(const struct resource *);
 /* Reads the current row of a statement made from q->from into r. */
-void	row_to_record(struct db *, const struct res_sql *, sqlite3_stmt *,
-	    struct record *);
+void row_to_record(
+    struct db *, const struct res_sql *, sqlite3_stmt *, struct record *);
 
 #endif

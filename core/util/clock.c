@@ -21,8 +21,8 @@ clock_set(time_t t)
 int
 clock_from_env(void)
 {
-	const char	*s = getenv("ROLLIN_NOW");
-	time_t		 t;
+	const char *s = getenv("ROLLIN_NOW");
+	time_t      t;
 
 	if (s == NULL || *s == '\0')
 		return 0;
@@ -62,8 +62,8 @@ is_digits(const char *s, size_t n)
 static int
 days_in_month(int y, int m)
 {
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
-		30, 31 };
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+		31 };
 
 	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		return 29;
@@ -108,8 +108,8 @@ clock_parse_date(const char *s, time_t *out)
 int
 clock_parse_ts(const char *s, time_t *out)
 {
-	struct tm	tm;
-	size_t		len = strlen(s);
+	struct tm tm;
+	size_t    len = strlen(s);
 
 	if (len == 10)
 		return clock_parse_date(s, out);

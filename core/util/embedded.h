@@ -8,9 +8,9 @@
 #include <stddef.h>
 
 struct embedded_file {
-	const char	*name;	/* base name of the source file */
-	const char	*data;	/* contents, NUL-terminated */
-	size_t		 len;	/* length without the terminating NUL */
+	const char *name; /* base name of the source file */
+	const char *data; /* contents, NUL-terminated */
+	size_t      len;  /* length without the terminating NUL */
 };
 
 /* Arrays end with an entry whose name is NULL. */

@@ -50,11 +50,11 @@ log_parse_level(const char *s, enum log_level *out)
 static void
 log_vwrite(enum log_level level, int errnum, const char *fmt, va_list ap)
 {
-	char		 line[2048];
-	struct timespec	 ts;
-	struct tm	 tm;
-	size_t		 n;
-	int		 r;
+	char            line[2048];
+	struct timespec ts;
+	struct tm       tm;
+	size_t          n;
+	int             r;
 
 	if (level > log_level)
 		return;
@@ -66,12 +66,14 @@ log_vwrite(enum log_level level, int errnum, const char *fmt, va_list ap)
 	n += (size_t)r;
 	r = vsnprintf(line + n, sizeof(line) - n, fmt, ap);
 	if (r > 0)
-		n = (size_t)r + n >= sizeof(line) ? sizeof(line) - 1 : n + (size_t)r;
+		n = (size_t)r + n >= sizeof(line) ? sizeof(line) - 1
+		                                  : n + (size_t)r;
 	if (errnum != 0 && n < sizeof(line) - 1) {
-		r = snprintf(line + n, sizeof(line) - n, ": %s", strerror(errnum));
+		r = snprintf(
+		    line + n, sizeof(line) - n, ": %s", strerror(errnum));
 		if (r > 0)
-			n = (size_t)r + n >= sizeof(line) ? sizeof(line) - 1 :
-			    n + (size_t)r;
+			n = (size_t)r + n >= sizeof(line) ? sizeof(line) - 1
+			                                  : n + (size_t)r;
 	}
 	line[n++] = '\n';
 	fwrite(line, 1, n, stderr);
@@ -90,7 +92,7 @@ log_msg(enum log_level level, const char *fmt, ...)
 void
 log_warn(const char *fmt, ...)
 {
-	int	saved = errno;
+	int     saved = errno;
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -132,7 +134,7 @@ log_debug(const char *fmt, ...)
 void
 fatal(const char *fmt, ...)
 {
-	int	saved = errno;
+	int     saved = errno;
 	va_list ap;
 
 	va_start(ap, fmt);

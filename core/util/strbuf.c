@@ -9,8 +9,8 @@
 static void
 reserve(struct strbuf *b, size_t more)
 {
-	size_t	 cap = b->cap ? b->cap : 128;
-	char	*s;
+	size_t cap = b->cap ? b->cap : 128;
+	char  *s;
 
 	if (b->len + more + 1 <= b->cap)
 		return;
@@ -36,7 +36,7 @@ void
 strbuf_addf(struct strbuf *b, const char *fmt, ...)
 {
 	va_list ap;
-	int	n;
+	int     n;
 
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);

@@ -9,10 +9,10 @@
 static json_t *
 scalar_value(const yaml_event_t *ev)
 {
-	const char	*s = (const char *)ev->data.scalar.value;
-	size_t		 len = ev->data.scalar.length;
-	char		*end;
-	long long	 n;
+	const char *s = (const char *)ev->data.scalar.value;
+	size_t      len = ev->data.scalar.length;
+	char       *end;
+	long long   n;
 
 	if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 		return json_stringn(s, len);
@@ -37,9 +37,9 @@ scalar_value(const yaml_event_t *ev)
 static json_t *
 parse_node(yaml_parser_t *p, yaml_event_t *ev, char *err, size_t errlen)
 {
-	json_t		*v = NULL, *child;
-	yaml_event_t	 next;
-	char		*key;
+	json_t      *v = NULL, *child;
+	yaml_event_t next;
+	char        *key;
 
 	switch (ev->type) {
 	case YAML_SCALAR_EVENT:
@@ -69,7 +69,8 @@ parse_node(yaml_parser_t *p, yaml_event_t *ev, char *err, size_t errlen)
 				return v;
 			}
 			if (next.type != YAML_SCALAR_EVENT) {
-				snprintf(err, errlen, "%zu:%zu: mapping keys "
+				snprintf(err, errlen,
+				    "%zu:%zu: mapping keys "
 				    "must be plain text",
 				    next.start_mark.line + 1,
 				    next.start_mark.column + 1);
@@ -103,7 +104,8 @@ parse_node(yaml_parser_t *p, yaml_event_t *ev, char *err, size_t errlen)
 
 parse_error:
 	snprintf(err, errlen, "%zu:%zu: %s", p->problem_mark.line + 1,
-	    p->problem_mark.column + 1, p->problem ? p->problem : "syntax error");
+	    p->problem_mark.column + 1,
+	    p->problem ? p->problem : "syntax error");
 fail:
 	json_decref(v);
 	return NULL;
@@ -112,8 +114,8 @@ fail:
 static json_t *
 load(yaml_parser_t *p, char *err, size_t errlen)
 {
-	yaml_event_t	 ev;
-	json_t		*root = NULL;
+	yaml_event_t ev;
+	json_t      *root = NULL;
 
 	/* Skip stream and document start; an empty file is an empty mapping. */
 	for (;;) {
@@ -135,9 +137,10 @@ load(yaml_parser_t *p, char *err, size_t errlen)
 			continue;
 		}
 		if (root != NULL) {
-			snprintf(err, errlen, "%zu:%zu: only one YAML "
-			    "document is allowed", ev.start_mark.line + 1,
-			    ev.start_mark.column + 1);
+			snprintf(err, errlen,
+			    "%zu:%zu: only one YAML "
+			    "document is allowed",
+			    ev.start_mark.line + 1, ev.start_mark.column + 1);
 			yaml_event_delete(&ev);
 			json_decref(root);
 			return NULL;
@@ -152,8 +155,8 @@ load(yaml_parser_t *p, char *err, size_t errlen)
 json_t *
 yaml_load_string(const char *text, size_t len, char *err, size_t errlen)
 {
-	yaml_parser_t	 p;
-	json_t		*v;
+	yaml_parser_t p;
+	json_t       *v;
 
 	yaml_parser_initialize(&p);
 	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
@@ -165,9 +168,9 @@ yaml_load_string(const char *text, size_t len, char *err, size_t errlen)
 json_t *
 yaml_load_file(const char *path, char *err, size_t errlen)
 {
-	yaml_parser_t	 p;
-	json_t		*v;
-	FILE		*f;
+	yaml_parser_t p;
+	json_t       *v;
+	FILE         *f;
 
 	if ((f = fopen(path, "rb")) == NULL) {
 		snprintf(err, errlen, "cannot open: %s", strerror(errno));

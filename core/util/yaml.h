@@ -9,8 +9,8 @@
 #include <jansson.h>
 
 /* Returns a new reference, or NULL with "line:column: reason" in err. */
-json_t	*yaml_load_file(const char *path, char *err, size_t errlen);
-json_t	*yaml_load_string(const char *text, size_t len, char *err,
-	    size_t errlen);
+json_t *yaml_load_file(const char *path, char *err, size_t errlen);
+json_t *
+yaml_load_string(const char *text, size_t len, char *err, size_t errlen);
 
 #endif

@@ -60,6 +60,9 @@ CREATE TABLE solutions (
 	-- from the later of confirmed_at and touched_at (any change to the
 	-- solution or its lifecycle records)
 	completeness	INTEGER NOT NULL DEFAULT 0,
+	-- the public JSON document, rendered at every write (without the
+	-- day-dependent freshness), so that reads need no JSON work
+	rendered	TEXT,
 	confirmed_at	TEXT,
 	touched_at	TEXT NOT NULL DEFAULT '',
 	rev		INTEGER NOT NULL DEFAULT 1,
