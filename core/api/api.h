@@ -28,6 +28,18 @@ void api_solution_get(struct request *);
 void api_solution_confirm(struct request *);
 void api_solution_delete(struct request *);
 
+/* api/feedback.c */
+void api_feedback_answer(struct request *);
+
+/* api/reuse_checks.c */
+void api_reuse_check_export(struct request *);
+
+/* api/stats.c */
+void api_rollin_stats(struct request *);
+
+/* api/subscriptions.c */
+void api_event_recipients(struct request *);
+
 /* api/search.c */
 void api_search(struct request *);
 void api_problems(struct request *);

@@ -24,7 +24,17 @@ api_parent_id(struct request *req, int64_t *id)
 	*id = 0;
 	if (res->parent == NULL)
 		return 0;
-	key = json_string(req->params[0]);
+	if (strcmp(res->parent->key, "id") == 0) {
+		char     *end;
+		long long n = strtoll(req->params[0], &end, 10);
+		key = *end == '\0' && n > 0 ? json_integer(n) : NULL;
+	} else
+		key = json_string(req->params[0]);
+	if (key == NULL) {
+		reply_errorf(req, 404, "not_found", NULL, "no %s '%s'",
+		    res->parent->name, req->params[0]);
+		return -1;
+	}
 	*id = record_resolve(req->db, res->parent, res->parent->key, key, 0);
 	json_decref(key);
 	if (*id == 0) {
@@ -118,6 +128,14 @@ api_record_get(struct request *req)
 		return;
 	if (record_get(req->db, res, parent, record_key(req), &r, &err) == -1) {
 		reply_error(req, &err);
+		return;
+	}
+	/* Records their author did not publish do not exist for anonymous. */
+	if (res->visible_field && !request_signed_in(req) &&
+	    !json_is_true(json_object_get(r.doc, res->visible_field))) {
+		record_clear(&r);
+		reply_errorf(req, 404, "not_found", NULL, "no %s '%s'",
+		    res->name, record_key(req));
 		return;
 	}
 	reply_json(req, 200, record_show(req->db, res, &r, &req->who), r.rev);

@@ -23,6 +23,14 @@
 
 #define NESTED(path, res) CRUD("solutions/{}/" path, res)
 
+/* The same, readable only when signed in. */
+#define CRUD_PRIVATE(path, res) \
+	{ GET, "/api/v1/" path, api_record_list, &res, 0 }, \
+	{ POST, "/api/v1/" path, api_record_create, &res, 0 }, \
+	{ GET, "/api/v1/" path "/{}", api_record_get, &res, 0 }, \
+	{ PATCH, "/api/v1/" path "/{}", api_record_update, &res, 0 }, \
+	{ DELETE, "/api/v1/" path "/{}", api_record_delete, &res, 0 }
+
 const struct route api_routes[] = {
 	{ GET, "/api/v1", api_index, NULL, PUB },
 	CRUD("organisations", res_organisation),
@@ -41,9 +49,32 @@ const struct route api_routes[] = {
 	NESTED("releases", res_release),
 	NESTED("adoptions", res_adoption),
 
+	NESTED("assessments", res_assessment),
+	{ GET, "/api/v1/solutions/{}/rollin-stats", api_rollin_stats,
+	    &res_solution, PUB },
+
+	/* Roll-ins are abandoned by aborting them, never deleted. */
+	{ GET, "/api/v1/rollins", api_record_list, &res_rollin, 0 },
+	{ POST, "/api/v1/rollins", api_record_create, &res_rollin, 0 },
+	{ GET, "/api/v1/rollins/{}", api_record_get, &res_rollin, 0 },
+	{ PATCH, "/api/v1/rollins/{}", api_record_update, &res_rollin, 0 },
+	CRUD_PRIVATE("rollins/{}/steps", res_rollin_step),
+	CRUD_PRIVATE("rollins/{}/blockers", res_rollin_blocker),
+
+	CRUD("lessons", res_lesson),
+	CRUD("feedback", res_feedback),
+	{ POST, "/api/v1/feedback/{}/answer", api_feedback_answer,
+	    &res_feedback, 0 },
+	CRUD("cost-reports", res_cost_report),
+	CRUD_PRIVATE("reuse-checks", res_reuse_check),
+	{ GET, "/api/v1/reuse-checks/{}/export", api_reuse_check_export,
+	    &res_reuse_check, 0 },
+	CRUD_PRIVATE("subscriptions", res_subscription),
+
 	{ GET, "/api/v1/search", api_search, NULL, PUB },
 	{ GET, "/api/v1/problems", api_problems, NULL, PUB },
 	{ GET, "/api/v1/categories", api_problems, NULL, PUB },
 	{ GET, "/api/v1/events", api_events, NULL, 0 },
+	{ GET, "/api/v1/events/{}/recipients", api_event_recipients, NULL, 0 },
 	{ 0, NULL, NULL, NULL, 0 },
 };

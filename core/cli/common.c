@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
+#include "domain/costs.h"
 #include "domain/quality.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -46,6 +47,7 @@ cli_config(const struct cli_flags *f, struct config *cfg)
 	}
 	log_set_level(cfg->log_level);
 	quality_set_stale_days(cfg->stale_days);
+	costs_set_default_day_rate(cfg->day_rate_cents);
 	return 0;
 }
 

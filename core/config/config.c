@@ -42,6 +42,17 @@ static const struct setting settings[] = {
 	{ "stale_days", "ROLLIN_STALE_DAYS", INT(stale_days, 1, 3650),
 	    "an entry not confirmed or changed for this many days is stale "
 	    "(default 180)" },
+	{ "day_rate_cents", "ROLLIN_DAY_RATE_CENTS",
+	    INT(day_rate_cents, 0, 100000000),
+	    "euro cents per person-day of own effort in cost reports that "
+	    "give no day rate (default 80000)" },
+	{ "support_ending_days", "ROLLIN_SUPPORT_ENDING_DAYS",
+	    STR(support_ending_days),
+	    "days before a cycle's end of support that cycle.support_ending "
+	    "is emitted, comma-separated (default 90,30,7)" },
+	{ "timer_interval", "ROLLIN_TIMER_INTERVAL",
+	    INT(timer_interval, 1, 86400),
+	    "seconds between scans for time-driven events (default 60)" },
 	{ "max_body_bytes", "ROLLIN_MAX_BODY_BYTES",
 	    INT(max_body_bytes, 1024, 64 * 1024 * 1024),
 	    "largest request body accepted (default 1048576)" },
@@ -81,6 +92,10 @@ config_defaults(struct config *c)
 	c->log_level = LOG_INFO;
 	c->public_catalogue = 1;
 	c->stale_days = 180;
+	c->day_rate_cents = 80000;
+	snprintf(c->support_ending_days, sizeof(c->support_ending_days),
+	    "90,30,7");
+	c->timer_interval = 60;
 	c->max_body_bytes = 1024 * 1024;
 	c->max_header_bytes = 16 * 1024;
 	c->request_timeout = 30;

@@ -239,13 +239,29 @@ solution_after_write(struct db *db, const struct record *before,
 static void
 solution_decorate(struct db *db, const struct record *r, json_t *out)
 {
-	json_t *missing;
-	int     percent;
+	json_t       *missing;
+	sqlite3_stmt *st;
+	int           percent;
 
-	(void)db;
 	percent = quality_completeness(r->doc, &missing);
+	st = db_prepare(db, "SELECT avg(rating), count(*) FROM feedback WHERE "
+	                    "solution_id = ?");
+	if (st != NULL) {
+		sqlite3_bind_int64(st, 1, r->id);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			json_object_set_new(out, "rating",
+			    json_pack("{s:o, s:i}", "average",
+			        sqlite3_column_type(st, 0) == SQLITE_NULL ?
+			            json_null() :
+			            json_real(sqlite3_column_double(st, 0)),
+			        "count", sqlite3_column_int(st, 1)));
+		sqlite3_reset(st);
+	}
 	json_object_set_new(out, "completeness",
 	    json_pack("{s:i, s:o}", "percent", percent, "missing", missing));
+	/* shown as freshness instead */
+	json_object_del(out, "confirmed_at");
+	json_object_del(out, "touched_at");
 }
 
 /* Freshness depends on today's date, so it is never stored rendered. */

@@ -74,7 +74,7 @@ const struct resource res_responsibility = {
 	.key = "id",
 	.fields = responsibility_fields,
 	.parent = &res_solution,
-	.write = { { ROLE_OWNER, ORG_PARENT_OWNER, NULL } },
+	.write = { { ROLE_OWNER, ORG_PARENT_SQL, NULL, PARENT_OWNER_SQL } },
 	.hooks = { .check = responsibility_check },
 };
 
@@ -162,7 +162,7 @@ const struct resource res_cycle = {
 	.key = "id",
 	.fields = cycle_fields,
 	.parent = &res_solution,
-	.write = { { ROLE_OWNER, ORG_PARENT_OWNER, NULL } },
+	.write = { { ROLE_OWNER, ORG_PARENT_SQL, NULL, PARENT_OWNER_SQL } },
 	.default_sort = "name",
 	.hooks = { .check = cycle_check, .decorate = cycle_decorate },
 };
@@ -226,7 +226,7 @@ release_after_write(struct db *db, const struct record *before,
 		return 0;
 	record_subject(db, &res_release, after, subject, sizeof(subject));
 	if (outbox_append(db, "release.published", subject, actor,
-	        after->parent_id, after->doc) == -1)
+	        after->solution_id, after->doc) == -1)
 		return rl_fail(err, 500, "store", NULL, "store unavailable");
 	return 0;
 }
@@ -251,7 +251,7 @@ const struct resource res_release = {
 	.key = "id",
 	.fields = release_fields,
 	.parent = &res_solution,
-	.write = { { ROLE_OWNER, ORG_PARENT_OWNER, NULL } },
+	.write = { { ROLE_OWNER, ORG_PARENT_SQL, NULL, PARENT_OWNER_SQL } },
 	.default_sort = "id",
 	.hooks = { .check = release_check,
 	    .after_write = release_after_write,
@@ -294,6 +294,6 @@ const struct resource res_adoption = {
 	.parent = &res_solution,
 	.write = { { ROLE_ADOPTER | ROLE_ONBOARDING, ORG_FIELD,
 	               "organisation" },
-	    { ROLE_OWNER, ORG_PARENT_OWNER, NULL } },
+	    { ROLE_OWNER, ORG_PARENT_SQL, NULL, PARENT_OWNER_SQL } },
 	.default_sort = "id",
 };

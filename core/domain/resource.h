@@ -59,15 +59,17 @@ struct field {
 
 /* How a record's controlling organisation is found for access checks. */
 enum org_via {
-	ORG_SELF,         /* the record is the organisation */
-	ORG_FIELD,        /* an FT_REF field to organisations */
-	ORG_PARENT_OWNER, /* the parent solution's owner */
+	ORG_SELF,       /* the record is the organisation */
+	ORG_FIELD,      /* field: an FT_REF to organisations */
+	ORG_PARENT_SQL, /* sql: selects it by the parent's id */
+	ORG_REF_SQL,    /* sql: selects it by the id field refers to */
 };
 
 struct access_rule {
 	unsigned     roles; /* roles (enum role) that may write */
 	enum org_via via;
-	const char  *field; /* ORG_FIELD: the field */
+	const char  *field; /* ORG_FIELD, ORG_REF_SQL: the field */
+	const char  *sql;   /* ORG_PARENT_SQL, ORG_REF_SQL: one '?' */
 };
 
 enum resource_flags {
@@ -80,6 +82,7 @@ enum resource_flags {
 struct record {
 	int64_t id;
 	int64_t parent_id; /* 0 if the resource has no parent */
+	int64_t solution_id; /* the solution it belongs to, or 0 */
 	int64_t rev;
 	json_t *doc;        /* every field, meta and derived value */
 	int64_t org_ids[2]; /* per access rule; 0 if none */
@@ -110,8 +113,13 @@ struct resource {
 	const char            *default_sort;
 	/* read-only columns shown as they are (e.g. "confirmed_at") */
 	const char *const    *extra_columns;
+	/* FT_BOOL field that must be true for anonymous clients to see it */
+	const char           *visible_field;
 	struct resource_hooks hooks;
 };
+
+/* Access rule helper: the organisation that owns the parent solution. */
+#define PARENT_OWNER_SQL "SELECT owner_id FROM solutions WHERE id = ?"
 
 const struct field *resource_field(const struct resource *, const char *);
 /* The key an FT_REF field names its target by. */
@@ -125,5 +133,14 @@ extern const struct resource res_responsibility;
 extern const struct resource res_cycle;
 extern const struct resource res_release;
 extern const struct resource res_adoption;
+extern const struct resource res_rollin;
+extern const struct resource res_rollin_step;
+extern const struct resource res_rollin_blocker;
+extern const struct resource res_lesson;
+extern const struct resource res_feedback;
+extern const struct resource res_cost_report;
+extern const struct resource res_assessment;
+extern const struct resource res_reuse_check;
+extern const struct resource res_subscription;
 
 #endif

@@ -59,15 +59,16 @@ sql_for(const struct resource *res)
 	    "SELECT t.id, t.rev, t.created_at, t.updated_at, "
 	    "t.updated_by, ");
 	if (res->parent) {
-		strbuf_addf(&sel, "p.%s, t.solution_id", res->parent->key);
-		strbuf_addf(&joins, " JOIN %s p ON p.id = t.solution_id",
-		    res->parent->table);
+		snprintf(q->pcol, sizeof(q->pcol), "%s_id", res->parent->name);
+		strbuf_addf(&sel, "p.%s, t.%s", res->parent->key, q->pcol);
+		strbuf_addf(&joins, " JOIN %s p ON p.id = t.%s",
+		    res->parent->table, q->pcol);
 	} else
 		strbuf_add(&sel, "NULL, NULL");
 	strbuf_addf(&ins, "INSERT INTO %s (", res->table);
 	strbuf_addf(&upd, "UPDATE %s SET ", res->table);
 	if (res->parent) {
-		strbuf_add(&ins, "solution_id, ");
+		strbuf_addf(&ins, "%s, ", q->pcol);
 		strbuf_add(&vals, "?, ");
 	}
 	for (i = 0, f = res->fields; f->name; f++, i++) {
@@ -99,8 +100,9 @@ sql_for(const struct resource *res)
 	strbuf_free(&joins);
 	q->from = strbuf_take(&sel);
 
-	strbuf_addf(&sel, "%s WHERE t.%s = ?%s", q->from, res->key,
-	    res->parent ? " AND t.solution_id = ?" : "");
+	strbuf_addf(&sel, "%s WHERE t.%s = ?", q->from, res->key);
+	if (res->parent)
+		strbuf_addf(&sel, " AND t.%s = ?", q->pcol);
 	q->by_key = strbuf_take(&sel);
 	strbuf_addf(&sel, "%s WHERE t.id = ?", q->from);
 	q->by_id = strbuf_take(&sel);
@@ -153,6 +155,41 @@ column_json(sqlite3_stmt *st, int col, enum field_type type)
 	}
 }
 
+/*
+ * The solution a record belongs to, for events and subscriptions: the
+ * solution itself, its parent solution, a "solution" reference, or the
+ * parent's solution (a roll-in's steps belong to the roll-in's solution).
+ */
+static int64_t
+find_solution(struct db *db, const struct resource *res, struct record *r,
+    const int64_t *ref_ids)
+{
+	const struct field *f;
+	sqlite3_stmt       *st;
+	char                sql[128];
+	int64_t             id = 0;
+	int                 i;
+
+	if (res == &res_solution)
+		return r->id;
+	if (res->parent == &res_solution)
+		return r->parent_id;
+	for (i = 0, f = res->fields; f->name; f++, i++)
+		if (f->type == FT_REF && f->ref == &res_solution)
+			return ref_ids[i];
+	if (res->parent == NULL)
+		return 0;
+	snprintf(sql, sizeof(sql), "SELECT solution_id FROM %s WHERE id = ?",
+	    res->parent->table);
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	sqlite3_bind_int64(st, 1, r->parent_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return id;
+}
+
 /* Which organisation controls the record, per access rule. */
 static void
 find_orgs(struct db *db, const struct resource *res, struct record *r,
@@ -176,13 +213,17 @@ find_orgs(struct db *db, const struct resource *res, struct record *r,
 				if (strcmp(f->name, rule->field) == 0)
 					r->org_ids[k] = ref_ids[i];
 			break;
-		case ORG_PARENT_OWNER:
-			st = db_prepare(db,
-			    "SELECT owner_id FROM solutions "
-			    "WHERE id = ?");
-			if (st == NULL)
+		case ORG_PARENT_SQL:
+		case ORG_REF_SQL:
+			if ((st = db_prepare(db, rule->sql)) == NULL)
 				break;
-			sqlite3_bind_int64(st, 1, r->parent_id);
+			if (rule->via == ORG_PARENT_SQL)
+				sqlite3_bind_int64(st, 1, r->parent_id);
+			else
+				for (i = 0, f = res->fields; f->name; f++, i++)
+					if (strcmp(f->name, rule->field) == 0)
+						sqlite3_bind_int64(
+						    st, 1, ref_ids[i]);
 			if (sqlite3_step(st) == SQLITE_ROW)
 				r->org_ids[k] = sqlite3_column_int64(st, 0);
 			sqlite3_reset(st);
@@ -217,7 +258,9 @@ row_to_record(
 			json_object_set_new(doc, *e, v);
 	if (res->parent) {
 		json_object_set_new(doc, res->parent->name,
-		    json_string(db_column_text(st, COL_PARENT)));
+		    strcmp(res->parent->key, "id") == 0 ?
+		        json_integer(sqlite3_column_int64(st, COL_PARENT)) :
+		        json_string(db_column_text(st, COL_PARENT)));
 		r->parent_id = sqlite3_column_int64(st, COL_PARENT_ID);
 	}
 	json_object_set_new(doc, "rev", json_integer(r->rev));
@@ -228,6 +271,7 @@ row_to_record(
 	json_object_set_new(
 	    doc, "updated_by", json_string(db_column_text(st, COL_BY)));
 	r->doc = doc;
+	r->solution_id = find_solution(db, res, r, ref_ids);
 	find_orgs(db, res, r, ref_ids);
 }
 
@@ -291,6 +335,25 @@ record_get_by_id(struct db *db, const struct resource *res, int64_t id,
 	return fetch(db, q, st, out, err, key);
 }
 
+static int store_rendered(struct db *, const struct resource *,
+    const struct record *, struct rl_error *);
+
+int
+record_rerender(struct db *db, const struct resource *res, int64_t id)
+{
+	struct record   r;
+	struct rl_error err;
+	int             rc;
+
+	if (!(res->flags & R_RENDERED))
+		return 0;
+	if (record_get_by_id(db, res, id, &r, &err) == -1)
+		return -1;
+	rc = store_rendered(db, res, &r, &err);
+	record_clear(&r);
+	return rc;
+}
+
 /* The record as shown, less what changes with time alone. */
 static json_t *
 show_stable(struct db *db, const struct resource *res, const struct record *r,
@@ -304,8 +367,6 @@ show_stable(struct db *db, const struct resource *res, const struct record *r,
 				json_object_del(out, f->name);
 	if (res->hooks.decorate)
 		res->hooks.decorate(db, r, out);
-	for (const char *const *e = res->extra_columns; e && *e; e++)
-		json_object_del(out, *e);
 	return out;
 }
 
@@ -353,32 +414,35 @@ store_rendered(struct db *db, const struct resource *res,
 int64_t
 record_solution_id(const struct resource *res, const struct record *r)
 {
-	if (res->parent)
-		return r->parent_id;
-	if (strcmp(res->table, "solutions") == 0)
-		return r->id;
-	return 0;
+	(void)res;
+	return r->solution_id;
+}
+
+
+/* A key as it appears in a path: slugs as they are, ids as digits. */
+static void
+key_text(json_t *key, char *out, size_t len)
+{
+	if (json_is_integer(key))
+		snprintf(out, len, "%lld", (long long)json_integer_value(key));
+	else
+		snprintf(out, len, "%s", json_string_value(key));
 }
 
 void
 record_subject(struct db *db, const struct resource *res,
     const struct record *r, char *out, size_t len)
 {
-	json_t *key = json_object_get(r->doc, res->key);
-	char    k[96];
+	char k[96], p[96];
 
 	(void)db;
-	if (json_is_integer(key))
-		snprintf(
-		    k, sizeof(k), "%lld", (long long)json_integer_value(key));
-	else
-		snprintf(k, sizeof(k), "%s", json_string_value(key));
-	if (res->parent)
-		snprintf(out, len, "%s/%s/%s/%s", res->parent->plural,
-		    json_string_value(
-		        json_object_get(r->doc, res->parent->name)),
+	key_text(json_object_get(r->doc, res->key), k, sizeof(k));
+	if (res->parent) {
+		key_text(json_object_get(r->doc, res->parent->name), p,
+		    sizeof(p));
+		snprintf(out, len, "%s/%s/%s/%s", res->parent->plural, p,
 		    res->plural, k);
-	else
+	} else
 		snprintf(out, len, "%s/%s", res->plural, k);
 }
 
@@ -390,9 +454,10 @@ record_resolve(struct db *db, const struct resource *target,
 	char          sql[256];
 	int64_t       id = 0;
 
-	snprintf(sql, sizeof(sql), "SELECT id FROM %s WHERE %s = ?%s",
-	    target->table, keyname,
-	    target->parent ? " AND solution_id = ?" : "");
+	snprintf(sql, sizeof(sql), "SELECT id FROM %s WHERE %s = ?%s%s%s",
+	    target->table, keyname, target->parent ? " AND " : "",
+	    target->parent ? target->parent->name : "",
+	    target->parent ? "_id = ?" : "");
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
 	if (json_is_integer(key))
@@ -542,12 +607,12 @@ constraint_error(
 
 /* A change anywhere in a solution's records counts as a sign of life. */
 static void
-touch_solution(struct db *db, int64_t solution_id)
+touch_solution(struct db *db, const struct resource *res, int64_t solution_id)
 {
 	sqlite3_stmt *st;
 	char          now[CLOCK_TS_LEN];
 
-	if (solution_id <= 0 ||
+	if (solution_id <= 0 || res == &res_solution ||
 	    (st = db_prepare(db,
 	         "UPDATE solutions SET touched_at = ? "
 	         "WHERE id = ?")) == NULL)
@@ -571,8 +636,7 @@ emit(struct db *db, const struct resource *res, const struct record *r,
 		json_object_set(payload, "changed", changed);
 	snprintf(type, sizeof(type), "%s.%s", res->name, what);
 	record_subject(db, res, r, subject, sizeof(subject));
-	id = outbox_append(
-	    db, type, subject, actor, record_solution_id(res, r), payload);
+	id = outbox_append(db, type, subject, actor, r->solution_id, payload);
 	json_decref(payload);
 	return id > 0 ? 0 : -1;
 }
@@ -635,8 +699,7 @@ record_create(struct db *db, const struct resource *res, int64_t parent_id,
 		goto fail;
 	if (store_rendered(db, res, out, err) == -1)
 		goto fail;
-	if (res->parent)
-		touch_solution(db, parent_id);
+	touch_solution(db, res, out->solution_id);
 	if (emit(db, res, out, "created", NULL, actor_of(who)) == -1 ||
 	    db_commit(db) == -1) {
 		rl_fail(err, 500, "store", NULL, "committing failed");
@@ -763,8 +826,7 @@ record_update(struct db *db, const struct resource *res, int64_t parent_id,
 		goto fail;
 	if (store_rendered(db, res, out, err) == -1)
 		goto fail;
-	if (res->parent)
-		touch_solution(db, before.parent_id);
+	touch_solution(db, res, before.solution_id);
 	if (emit(db, res, out, "updated", changed, actor_of(who)) == -1 ||
 	    db_commit(db) == -1) {
 		rl_fail(err, 500, "store", NULL, "committing failed");
@@ -820,8 +882,7 @@ record_delete(struct db *db, const struct resource *res, int64_t parent_id,
 	if (res->hooks.after_write &&
 	    res->hooks.after_write(db, &before, NULL, actor_of(who), err) == -1)
 		goto fail;
-	if (res->parent)
-		touch_solution(db, before.parent_id);
+	touch_solution(db, res, before.solution_id);
 	if (emit(db, res, &before, "deleted", NULL, actor_of(who)) == -1 ||
 	    db_commit(db) == -1) {
 		rl_fail(err, 500, "store", NULL, "committing failed");

@@ -65,6 +65,12 @@ int record_delete(struct db *, const struct resource *, int64_t parent_id,
     const char *key, int64_t if_match, const struct principal *,
     struct rl_error *);
 
+/*
+ * Renders an R_RENDERED record again, for writes elsewhere that change what
+ * it shows (new feedback changes a solution's rating). Inside a transaction.
+ */
+int	record_rerender(struct db *, const struct resource *, int64_t id);
+
 /* The record as clients see it: a new object. */
 json_t *record_show(struct db *, const struct resource *, const struct record *,
     const struct principal *);

@@ -16,6 +16,7 @@ struct res_sql {
 	int                    col[MAX_FIELDS];   /* shown value */
 	int                    idcol[MAX_FIELDS]; /* FT_REF: row id */
 	int                    parent_col;        /* parent's key, or -1 */
+	char                   pcol[64];          /* "solution_id" */
 	int                    extra_col;         /* first extra column */
 	char                  *from; /* SELECT ... FROM ... JOIN ... */
 	char                  *by_key, *by_id;
