@@ -50,6 +50,8 @@ const struct route api_routes[] = {
 	NESTED("adoptions", res_adoption),
 
 	NESTED("assessments", res_assessment),
+	{ GET, "/api/v1/solutions/{}/overview", api_solution_overview,
+	    &res_solution, PUB },
 	{ GET, "/api/v1/solutions/{}/rollin-stats", api_rollin_stats,
 	    &res_solution, PUB },
 

@@ -133,6 +133,36 @@ hit_item(sqlite3_stmt *st)
 	return item;
 }
 
+/*
+ * Lessons learned that match the text: what went wrong elsewhere is part
+ * of what a person searching the catalogue should find.
+ */
+static json_t *
+lesson_hits(struct request *req, const char *fts)
+{
+	sqlite3_stmt *st;
+	json_t       *hits = json_array();
+
+	st = db_prepare(req->db,
+	    "SELECT l.id, l.title, l.category, s.slug, snippet(lesson_fts, 1, "
+	    "'', '', ' … ', 16) FROM lesson_fts JOIN lessons l ON l.id = "
+	    "lesson_fts.rowid JOIN solutions s ON s.id = l.solution_id WHERE "
+	    "lesson_fts MATCH ? ORDER BY bm25(lesson_fts, 5.0, 1.0, 2.0) "
+	    "LIMIT 10");
+	if (st == NULL)
+		return hits;
+	db_bind_text(st, 1, fts);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(hits,
+		    json_pack("{s:I, s:s, s:s, s:s, s:s}", "id",
+		        (json_int_t)sqlite3_column_int64(st, 0), "title",
+		        db_column_text(st, 1), "category", db_column_text(st, 2),
+		        "solution", db_column_text(st, 3), "excerpt",
+		        db_column_text(st, 4)));
+	sqlite3_reset(st);
+	return hits;
+}
+
 void
 api_search(struct request *req)
 {
@@ -247,6 +277,8 @@ api_search(struct request *req)
 	answer = json_pack("{s:s?, s:i, s:o, s:s?, s:o}", "q", q, "total",
 	    total, "items", items, "next", offset + count < total ? next : NULL,
 	    "facets", facet_counts(req, &s));
+	if (fts != NULL && offset == 0)
+		json_object_set_new(answer, "lessons", lesson_hits(req, fts));
 	reply_json(req, 200, answer, 0);
 done:
 	free(sql);

@@ -3,10 +3,15 @@
  * feedback with the owner's answer, and cost reports whose savings are
  * derived, never typed.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "domain/costs.h"
+#include "domain/reports.h"
+#include "domain/validate.h"
+#include "events/outbox.h"
+#include "util/clock.h"
 #include "domain/resource.h"
 #include "domain/rollin.h"
 #include "store/db.h"
@@ -275,3 +280,68 @@ const struct resource res_cost_report = {
 	.visible_field = "public",
 	.hooks = { .check = cost_check, .decorate = cost_decorate },
 };
+
+int
+feedback_answer(struct db *db, int64_t id, json_t *answer,
+    const struct principal *who, struct record *out, struct rl_error *err)
+{
+	sqlite3_stmt *st;
+	char          now[CLOCK_TS_LEN], subject[64];
+	int64_t       owner = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (who == NULL || who->role == ROLE_NONE)
+		return rl_fail(err, 401, "unauthenticated", NULL,
+		    "sign in to answer feedback");
+	if (!json_is_string(answer) || utf8_length(json_string_value(answer)) ==
+	        0 ||
+	    utf8_length(json_string_value(answer)) > 5000)
+		return rl_fail(err, 422, "invalid_value", "answer",
+		    "answer must be text of 1 to 5000 characters");
+	if (db_begin(db) == -1)
+		return rl_fail(err, 503, "busy", NULL, "the store is busy");
+	if (record_get_by_id(db, &res_feedback, id, out, err) == -1)
+		goto fail;
+	st = db_prepare(db, "SELECT owner_id FROM solutions WHERE id = ?");
+	if (st != NULL) {
+		sqlite3_bind_int64(st, 1, out->solution_id);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			owner = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
+	if (!access_may_write(who, ROLE_OWNER, owner)) {
+		rl_fail(err, 403, "forbidden", NULL,
+		    "only the owner of the solution answers its feedback");
+		goto fail;
+	}
+	clock_format_ts(clock_now(), now);
+	st = db_prepare(db,
+	    "UPDATE feedback SET answer = ?, answered_at = ?, answered_by = ?, "
+	    "rev = rev + 1 WHERE id = ?");
+	if (st == NULL)
+		goto store_fail;
+	db_bind_text(st, 1, json_string_value(answer));
+	db_bind_text(st, 2, now);
+	db_bind_text(st, 3, who->actor);
+	sqlite3_bind_int64(st, 4, id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_reset(st);
+		goto store_fail;
+	}
+	sqlite3_reset(st);
+	record_clear(out);
+	if (record_get_by_id(db, &res_feedback, id, out, err) == -1)
+		goto fail;
+	snprintf(subject, sizeof(subject), "feedback/%lld", (long long)id);
+	if (outbox_append(db, "feedback.answered", subject, who->actor,
+	        out->solution_id, out->doc) == -1 ||
+	    db_commit(db) == -1)
+		goto store_fail;
+	return 0;
+store_fail:
+	rl_fail(err, 500, "store", NULL, "answering failed");
+fail:
+	db_rollback(db);
+	record_clear(out);
+	return -1;
+}
