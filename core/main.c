@@ -16,6 +16,7 @@ static const struct command {
 	{ "serve", cmd_serve, "serve the API and web UI" },
 	{ "migrate", cmd_migrate, "apply pending database migrations" },
 	{ "token", cmd_token, "create, list and revoke access tokens" },
+	{ "plugins", cmd_plugins, "list plugins and their state" },
 	{ NULL, NULL, NULL },
 };
 

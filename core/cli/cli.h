@@ -32,5 +32,6 @@ void cli_common_help(FILE *);
 int cmd_serve(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_token(int argc, char **argv);
+int cmd_plugins(int argc, char **argv);
 
 #endif

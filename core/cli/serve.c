@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "demo/demo.h"
+#include "events/timers.h"
 #include "http/server.h"
 #include "loop/checkpoint.h"
 #include "store/db.h"
@@ -93,6 +94,9 @@ cmd_serve(int argc, char **argv)
 	struct rl_error      err;
 	struct db           *db;
 	struct checkpointer *ckpt = NULL;
+	struct timer_config  tcfg;
+	struct timer        *timer = NULL;
+	char                 why[256];
 	int                  ch, demo = 0, rc = 1;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -126,6 +130,11 @@ cmd_serve(int argc, char **argv)
 	}
 	if (cli_config(&flags, &cfg) == -1)
 		return 1;
+	if (timer_config_parse(
+	        &tcfg, cfg.support_ending_days, why, sizeof(why)) == -1) {
+		fprintf(stderr, "rollin: support_ending_days: %s\n", why);
+		return 1;
+	}
 
 	memset(&s, 0, sizeof(s));
 	if ((db = db_open(cfg.db, DB_MIGRATE | DB_MANUAL_CHECKPOINT, &err)) ==
@@ -142,6 +151,10 @@ cmd_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if ((s.base = event_base_new()) == NULL)
 		goto close_db;
+	/* Emits what fell due while down before the first request. */
+	if ((timer = timer_start(s.base, db, &tcfg, cfg.timer_interval)) ==
+	    NULL)
+		goto free_base;
 	if (server_start(&s.srv, s.base, db, &cfg) == -1)
 		goto free_base;
 	s.sigint = evsignal_new(s.base, SIGINT, on_signal, &s);
@@ -161,6 +174,7 @@ cmd_serve(int argc, char **argv)
 	server_free(&s.srv);
 	log_info("stopped");
 free_base:
+	timer_stop(timer);
 	event_base_free(s.base);
 close_db:
 	db_close(db);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "config/config.h"
 #include "util/yaml.h"
 
@@ -68,6 +70,9 @@ static const struct setting settings[] = {
 	{ "checkpoint_interval", "ROLLIN_CHECKPOINT_INTERVAL",
 	    INT(checkpoint_interval, 1, 3600),
 	    "seconds between WAL checkpoints off the loop thread (default 5)" },
+	{ "plugin_dirs", "ROLLIN_PLUGIN_DIRS", STR(plugin_dirs),
+	    "directories searched for plugins (*.so, *.lua), separated by "
+	    "':' (default: the build's plugins and the shipped scripts)" },
 	{ "web_root", "ROLLIN_WEB_ROOT", STR(web_root),
 	    "directory of the web UI's static files (default: web/ beside "
 	    "the sources)" },
@@ -103,6 +108,8 @@ config_defaults(struct config *c)
 	c->checkpoint_interval = 5;
 #ifdef ROLLIN_SOURCE_DIR
 	snprintf(c->web_root, sizeof(c->web_root), "%s/web", ROLLIN_SOURCE_DIR);
+	snprintf(c->plugin_dirs, sizeof(c->plugin_dirs), "%s:%s/scripts",
+	    ROLLIN_PLUGIN_DIR, ROLLIN_SOURCE_DIR);
 #endif
 }
 
@@ -238,6 +245,47 @@ config_set(struct config *c, const char *key, const char *value, char *err,
 	return apply(c, s, value, err, errlen);
 }
 
+/*
+ * plugins: { <name>: { <setting>: <scalar>, ... }, ... }. Values are kept
+ * as text for the plugin to interpret; nesting deeper is refused.
+ */
+static int
+check_plugins(json_t *v, const char *path, char *err, size_t errlen)
+{
+	const char *name, *key;
+	json_t     *conf, *value;
+
+	if (!json_is_object(v)) {
+		snprintf(err, errlen, "%s: plugins must map plugin names to "
+		                      "their settings", path);
+		return -1;
+	}
+	json_object_foreach(v, name, conf)
+	{
+		if (!json_is_object(conf)) {
+			snprintf(err, errlen, "%s: plugins.%s must be a mapping "
+			                      "of settings", path, name);
+			return -1;
+		}
+		json_object_foreach(conf, key, value)
+		{
+			if (json_is_object(value) || json_is_array(value)) {
+				snprintf(err, errlen, "%s: plugins.%s.%s must be "
+				                      "a single value", path, name, key);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+void
+config_free(struct config *c)
+{
+	json_decref(c->plugins);
+	c->plugins = NULL;
+}
+
 int
 config_load_file(struct config *c, const char *path, char *err, size_t errlen)
 {
@@ -259,6 +307,13 @@ config_load_file(struct config *c, const char *path, char *err, size_t errlen)
 	}
 	json_object_foreach(root, key, v)
 	{
+		if (strcmp(key, "plugins") == 0) {
+			if (check_plugins(v, path, err, errlen) == -1)
+				goto done;
+			json_decref(c->plugins);
+			c->plugins = json_incref(v);
+			continue;
+		}
 		if ((s = find_setting(key)) == NULL) {
 			snprintf(
 			    err, errlen, "%s: unknown setting '%s'", path, key);

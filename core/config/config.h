@@ -28,8 +28,16 @@ struct config {
 	int            shutdown_grace;  /* seconds to finish requests */
 	int  checkpoint_interval;       /* seconds between WAL checkpoints */
 	char web_root[CONFIG_PATH_MAX];
+	char plugin_dirs[CONFIG_PATH_MAX]; /* colon-separated directories */
+	/*
+	 * The config file's "plugins" mapping: plugin name -> its settings
+	 * (a mapping of scalars). NULL when the file has none; owned.
+	 */
+	struct json_t *plugins;
 };
 
+/* Releases what a configuration owns (the plugin settings). */
+void config_free(struct config *);
 /* Fills the defaults (which depend on $HOME and $XDG_DATA_HOME). */
 void config_defaults(struct config *);
 /* Applies the YAML file; -1 with the reason in err. */
