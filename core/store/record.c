@@ -453,18 +453,18 @@ record_resolve(struct db *db, const struct resource *target,
 	sqlite3_stmt *st;
 	char          sql[256];
 	int64_t       id = 0;
+	int           scoped = target->parent != NULL && parent_id > 0;
 
 	snprintf(sql, sizeof(sql), "SELECT id FROM %s WHERE %s = ?%s%s%s",
-	    target->table, keyname, target->parent ? " AND " : "",
-	    target->parent ? target->parent->name : "",
-	    target->parent ? "_id = ?" : "");
+	    target->table, keyname, scoped ? " AND " : "",
+	    scoped ? target->parent->name : "", scoped ? "_id = ?" : "");
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
 	if (json_is_integer(key))
 		sqlite3_bind_int64(st, 1, json_integer_value(key));
 	else
 		db_bind_text(st, 1, json_string_value(key));
-	if (target->parent)
+	if (scoped)
 		sqlite3_bind_int64(st, 2, parent_id);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		id = sqlite3_column_int64(st, 0);
@@ -479,7 +479,7 @@ resolve_refs(struct db *db, const struct resource *res, json_t *doc,
 {
 	const struct field *f;
 	json_t             *v;
-	int                 i;
+	int                 i, scoped;
 
 	for (i = 0, f = res->fields; f->name; f++, i++) {
 		ref_ids[i] = 0;
@@ -488,20 +488,22 @@ resolve_refs(struct db *db, const struct resource *res, json_t *doc,
 		if ((v = json_object_get(doc, f->name)) == NULL ||
 		    json_is_null(v))
 			continue;
-		ref_ids[i] =
-		    record_resolve(db, f->ref, field_ref_key(f), v, parent_id);
+		/* A key like a cycle's name is unique only within the
+		 * parent that both records share. */
+		scoped = f->ref->parent != NULL && f->ref->parent == res->parent;
+		ref_ids[i] = record_resolve(
+		    db, f->ref, field_ref_key(f), v, scoped ? parent_id : 0);
 		if (ref_ids[i] == 0) {
 			if (json_is_integer(v))
 				return rl_fail(err, 422, "unknown_reference",
-				    f->name,
-				    "%s: there is no %s with id %lld%s",
+				    f->name, "%s: there is no %s with id %lld%s",
 				    f->name, f->ref->name,
 				    (long long)json_integer_value(v),
-				    f->ref->parent ? " in this solution" : "");
+				    scoped ? " in this solution" : "");
 			return rl_fail(err, 422, "unknown_reference", f->name,
 			    "%s: there is no %s '%s'%s", f->name, f->ref->name,
 			    json_string_value(v),
-			    f->ref->parent ? " in this solution" : "");
+			    scoped ? " in this solution" : "");
 		}
 	}
 	return 0;

@@ -80,7 +80,11 @@ void record_subject(struct db *, const struct resource *, const struct record *,
 /* The id of the parent-level solution a record belongs to (0 if none). */
 int64_t record_solution_id(const struct resource *, const struct record *);
 
-/* Resolves a reference value (slug or id) to a row id; 0 if none. */
+/*
+ * Resolves a reference value (slug or id) by the column keyname to a row
+ * id; 0 if none. A nested target is looked up within parent_id when it is
+ * given (> 0), across all parents otherwise.
+ */
 int64_t record_resolve(struct db *, const struct resource *target,
     const char *keyname, json_t *key, int64_t parent_id);
 
