@@ -42,8 +42,8 @@ static const struct setting settings[] = {
 	    offsetof(struct config, public_catalogue), 0, 0, 0,
 	    "anonymous clients may read the catalogue (default true)" },
 	{ "stale_days", "ROLLIN_STALE_DAYS", INT(stale_days, 1, 3650),
-	    "an entry not confirmed or changed for this many days is stale "
-	    "(default 180)" },
+	    "an entry is stale once more than this many days have passed "
+	    "since it was last confirmed or changed (default 180)" },
 	{ "day_rate_cents", "ROLLIN_DAY_RATE_CENTS",
 	    INT(day_rate_cents, 0, 100000000),
 	    "euro cents per person-day of own effort in cost reports that "

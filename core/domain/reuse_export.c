@@ -28,11 +28,11 @@
 #include "util/strbuf.h"
 
 /*
- * Characters that are markup wherever they stand in a line, and the double
- * quote, which util/markdown.h would otherwise turn into English curly
+ * Characters that are markup wherever they stand in a line, and the
+ * quotes, which util/markdown.h would otherwise turn into English curly
  * quotes in a German document.
  */
-static const char md_special[] = "\\`*_[]<>|~&#\"";
+static const char md_special[] = "\\`*_[]<>|~&#\"'";
 
 static const char *
 str(const json_t *obj, const char *name)
@@ -311,7 +311,7 @@ char *
 reuse_export_markdown(const json_t *check)
 {
 	struct strbuf sb = { 0 };
-	const json_t *considered = json_object_get(check, "considered"), *item;
+	const json_t *considered = json_object_get(check, "considered");
 	const json_t *chosen = json_object_get(check, "chosen");
 	const char   *title = str(check, "title");
 	size_t        i;
@@ -341,7 +341,8 @@ reuse_export_markdown(const json_t *check)
 	strbuf_add(&sb, "## Geprüfte Lösungen\n\n");
 	if (json_array_size(considered) == 0)
 		strbuf_add(&sb, "Es wurden keine Lösungen erfasst.\n\n");
-	json_array_foreach(considered, i, item) md_considered(&sb, i + 1, item);
+	for (i = 0; i < json_array_size(considered); i++)
+		md_considered(&sb, i + 1, json_array_get(considered, i));
 
 	strbuf_add(&sb, "## Entscheidung\n\n- **Entscheidung:** ");
 	md_label(&sb, decision_labels, str(check, "decision"));

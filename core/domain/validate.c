@@ -231,7 +231,7 @@ check_objects(
 		    path, json_array_size(v), f->max);
 	json_array_foreach(v, i, e)
 	{
-		snprintf(item, sizeof(item), "%s[%zu]", path, i);
+		snprintf(item, sizeof(item), "%.100s[%zu]", path, i);
 		if (!json_is_object(e))
 			return rl_fail(err, 422, "wrong_type", item,
 			    "%s must be "
@@ -339,13 +339,19 @@ check_value(
 	case FT_SPDX:
 		if (check_text(f, path, s, 0, err) == -1)
 			return -1;
-		if (!spdx_valid_expression(s, bad, sizeof(bad)))
+		if (spdx_valid_expression(s, bad, sizeof(bad)))
+			return 0;
+		/* An unknown id, or a known one (or operator) out of place. */
+		if (spdx_is_id(bad) || strcmp(bad, "AND") == 0 ||
+		    strcmp(bad, "OR") == 0 || strcmp(bad, "WITH") == 0 ||
+		    bad[0] == '(' || bad[0] == ')')
 			return rl_fail(err, 422, "invalid_value", path,
-			    "%s must "
-			    "be an SPDX licence id or expression; '%s' is not "
-			    "on the SPDX licence list",
-			    path, bad);
-		return 0;
+			    "%s is not a valid SPDX licence expression: "
+			    "unexpected '%s' (join licences with AND, OR or "
+			    "WITH)", path, bad);
+		return rl_fail(err, 422, "invalid_value", path,
+		    "%s must be an SPDX licence id or expression; '%s' is "
+		    "not on the SPDX licence list", path, bad);
 	default:
 		return 0;
 	}

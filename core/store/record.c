@@ -587,16 +587,22 @@ constraint_error(
 {
 	const char *msg = sqlite3_errmsg(db_handle(db)), *col;
 	char        field[64];
+	size_t      n;
 
 	if (rc == SQLITE_CONSTRAINT_UNIQUE ||
 	    rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-		/* "UNIQUE constraint failed: cycles.solution_id, cycles.name" */
+		/* "UNIQUE constraint failed: cycles.solution_id, cycles.name";
+		 * a reference column names its field without "_id". */
 		col = strrchr(msg, '.');
 		snprintf(field, sizeof(field), "%s", col ? col + 1 : "");
+		n = strlen(field);
+		if (n > 3 && strcmp(field + n - 3, "_id") == 0) {
+			field[n - 3] = '\0';
+			if (resource_field(res, field) == NULL)
+				field[n - 3] = '_';
+		}
 		return rl_fail(err, 409, "duplicate", field,
-		    "a %s with this "
-		    "%s already exists",
-		    res->name, field);
+		    "another %s already has this %s", res->name, field);
 	}
 	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
 		return rl_fail(err, 409, "in_use", NULL,

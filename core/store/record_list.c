@@ -46,14 +46,19 @@ cursor_encode(json_t *value, int64_t id)
 static json_t *
 cursor_decode(const char *s)
 {
-	unsigned char raw[512];
-	size_t        len;
-	json_t       *c;
+	size_t         cap = strlen(s) * 3 / 4 + 4, len;
+	unsigned char *raw = malloc(cap);
+	json_t        *c;
 
-	if (sodium_base642bin(raw, sizeof(raw) - 1, s, strlen(s), NULL, &len,
-	        NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+	/* Sort values are at most a few hundred characters; so are cursors. */
+	if (raw == NULL || strlen(s) > 8192 ||
+	    sodium_base642bin(raw, cap, s, strlen(s), NULL, &len, NULL,
+	        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
+		free(raw);
 		return NULL;
+	}
 	c = json_loadb((const char *)raw, len, 0, NULL);
+	free(raw);
 	if (!json_is_array(c) || json_array_size(c) != 2 ||
 	    !json_is_integer(json_array_get(c, 1)) ||
 	    !(json_is_string(json_array_get(c, 0)) ||
@@ -125,7 +130,7 @@ extra_filter(const struct list_filter *extra, const char *name,
 {
 	const struct list_filter *x;
 	char                     *end;
-	long long                 n;
+	long long                 n = 0;
 
 	for (x = extra; x && x->param; x++)
 		if (strcmp(x->param, name) == 0)

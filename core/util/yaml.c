@@ -16,11 +16,15 @@ scalar_value(const yaml_event_t *ev)
 
 	if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 		return json_stringn(s, len);
-	if (strcmp(s, "true") == 0)
+	/* The YAML 1.2 core schema's spellings. */
+	if (strcmp(s, "true") == 0 || strcmp(s, "True") == 0 ||
+	    strcmp(s, "TRUE") == 0)
 		return json_true();
-	if (strcmp(s, "false") == 0)
+	if (strcmp(s, "false") == 0 || strcmp(s, "False") == 0 ||
+	    strcmp(s, "FALSE") == 0)
 		return json_false();
-	if (strcmp(s, "null") == 0 || strcmp(s, "~") == 0 || len == 0)
+	if (strcmp(s, "null") == 0 || strcmp(s, "Null") == 0 ||
+	    strcmp(s, "NULL") == 0 || strcmp(s, "~") == 0 || len == 0)
 		return json_null();
 	errno = 0;
 	n = strtoll(s, &end, 10);
@@ -78,6 +82,17 @@ parse_node(yaml_parser_t *p, yaml_event_t *ev, char *err, size_t errlen)
 				goto fail;
 			}
 			key = strdup((const char *)next.data.scalar.value);
+			if (json_object_get(v, key) != NULL) {
+				/* YAML keys are unique; silently taking the
+				 * last would hide a typo'd duplicate. */
+				snprintf(err, errlen, "%zu:%zu: duplicate key "
+				                      "'%s'",
+				    next.start_mark.line + 1,
+				    next.start_mark.column + 1, key);
+				free(key);
+				yaml_event_delete(&next);
+				goto fail;
+			}
 			yaml_event_delete(&next);
 			if (!yaml_parser_parse(p, &next)) {
 				free(key);

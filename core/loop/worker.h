@@ -1,0 +1,41 @@
+/*
+ * Work that must not run on the loop thread (imports, reports): a queue
+ * served by one worker thread with its own SQLite connection. A job's run
+ * function executes on the worker; its done function executes afterwards
+ * on the loop thread, woken through a pipe, so results are handed back
+ * without locks in the request path. Progress counters may be read from
+ * the loop while the job runs.
+ */
+#ifndef ROLLIN_LOOP_WORKER_H
+#define ROLLIN_LOOP_WORKER_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+
+struct db;
+struct event_base;
+struct worker;
+struct job;
+
+typedef void (*job_run_fn)(struct job *, struct db *);
+typedef void (*job_done_fn)(struct job *);
+
+struct job {
+	job_run_fn    run;
+	job_done_fn   done;
+	void         *arg;
+	atomic_size_t progress_done, progress_total;
+	struct job   *next;
+};
+
+/* Starts the worker thread with a connection to db_path; NULL on error. */
+struct worker *worker_start(struct event_base *, const char *db_path);
+/* Finishes the job in progress, drops queued ones (done is not called). */
+void worker_stop(struct worker *);
+/* Queues a job (the caller keeps it alive until done runs). */
+int worker_submit(struct worker *, struct job *);
+/* The worker of the running service, for handlers (set by serve). */
+void           worker_set_default(struct worker *);
+struct worker *worker_default(void);
+
+#endif
