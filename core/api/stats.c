@@ -378,7 +378,10 @@ api_rollin_stats(struct request *req)
 	        "WHERE r.solution_id = ? GROUP BY b.category "
 	        "ORDER BY count(*) DESC, b.category",
 	        id, 1));
-	json_object_set_new(out, "top_titles", top_titles(req->db, id));
+	/* Blocker titles come from roll-ins, which only signed-in clients
+	 * read; anonymous clients see the counts per category. */
+	if (request_signed_in(req))
+		json_object_set_new(out, "top_titles", top_titles(req->db, id));
 	json_object_set_new(out, "lessons",
 	    ranking(req->db,
 	        "SELECT category, count(*) FROM lessons WHERE solution_id = ? "

@@ -181,7 +181,7 @@ sync_adoption(struct db *db, const struct record *r, const char *actor,
 	struct record           a;
 	sqlite3_stmt           *st;
 	json_t                 *patch;
-	int64_t                 adoption = 0;
+	int64_t                 adoption = 0, rev;
 	char                    key[32], version[72], day[CLOCK_DATE_LEN];
 	int                     rc;
 
@@ -225,9 +225,11 @@ sync_adoption(struct db *db, const struct record *r, const char *actor,
 			json_decref(patch);
 			return -1;
 		}
+		rev = a.rev;
+		record_clear(&a);
 		snprintf(key, sizeof(key), "%lld", (long long)adoption);
 		rc = record_update(db, &res_adoption, r->solution_id, key, patch,
-		    a.rev, &system, &a, err);
+		    rev, &system, &a, err);
 	}
 	json_decref(patch);
 	record_clear(&a);

@@ -97,7 +97,7 @@ load_c(struct plugin_registry *reg, const char *file, const struct config *cfg)
 	struct rollin_call call;
 	const char    *base = strrchr(file, '/');
 
-	snprintf(p->name, sizeof(p->name), "%s", base ? base + 1 : file);
+	snprintf(p->name, sizeof(p->name), "%.63s", base ? base + 1 : file);
 	p->name[strcspn(p->name, ".")] = '\0';
 	if ((p->handle = dlopen(file, RTLD_NOW | RTLD_LOCAL)) == NULL) {
 		p->state = PLUGIN_REFUSED;
