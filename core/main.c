@@ -17,6 +17,7 @@ static const struct command {
 	{ "migrate", cmd_migrate, "apply pending database migrations" },
 	{ "token", cmd_token, "create, list and revoke access tokens" },
 	{ "plugins", cmd_plugins, "list plugins and their state" },
+	{ "org", cmd_org, "add an organisation (to bootstrap tokens)" },
 	{ NULL, NULL, NULL },
 };
 

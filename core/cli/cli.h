@@ -33,5 +33,6 @@ int cmd_serve(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_plugins(int argc, char **argv);
+int cmd_org(int argc, char **argv);
 
 #endif

@@ -1,7 +1,9 @@
 /*
  * The demo data set (demo/demo.json, compiled in): German organisations,
  * contacts and solutions with cycles, releases, responsibilities and
- * adoptions. It goes through the same validation and events as the API.
+ * adoptions; roll-ins in every state with steps and blockers; lessons,
+ * feedback with answers, cost reports, assessments, reuse checks and
+ * subscriptions. It goes through the same validation and events as the API.
  */
 #ifndef ROLLIN_DEMO_DEMO_H
 #define ROLLIN_DEMO_DEMO_H

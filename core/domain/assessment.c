@@ -73,7 +73,7 @@ assessment_check(struct db *db, const struct record *before, json_t *doc,
 		return rl_fail(err, 422, "missing_field", "version",
 		    "an assessment with scope version names the version");
 	if (strcmp(result, "passed-with-conditions") == 0 &&
-	    !str(doc, "conditions"))
+	    (!str(doc, "conditions") || *str(doc, "conditions") == '\0'))
 		return rl_fail(err, 422, "missing_field", "conditions",
 		    "a pass with conditions lists the conditions");
 	if (str(doc, "valid_until") &&

@@ -4,6 +4,7 @@
  * derived, never typed.
  */
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,6 +175,7 @@ static const struct field cost_fields[] = {
 #define CENTS(n, h)                                                       \
 	{ .name = n,                                                      \
 		.type = FT_INT,                                           \
+		.flags = F_ZERO,                                          \
 		.min_num = 0,                                             \
 		.max_num = 1e15,                                          \
 		.help = h }
@@ -184,6 +186,7 @@ static const struct field cost_fields[] = {
 	CENTS("build_alone_cents", "estimated cost of building it alone"),
 	{ .name = "own_effort_days",
 	    .type = FT_NUMBER,
+	    .flags = F_ZERO,
 	    .min_num = 0,
 	    .max_num = 1e6,
 	    .help = "own effort in person-days" },
@@ -215,8 +218,10 @@ cost_check(struct db *db, const struct record *before, json_t *doc,
 		return rl_fail(err, 422, "invalid_value", "period_end",
 		    "period_end must not be before period_start");
 	if (json_is_number(days)) {
+		/* 0.29 * 100 is 28.999999999999996 in binary floating point */
 		double d = json_number_value(days) * 100.0;
-		if (d != (double)costs_centidays(json_number_value(days)))
+		if (fabs(d - (double)costs_centidays(json_number_value(days))) >
+		    1e-6)
 			return rl_fail(err, 422, "invalid_value",
 			    "own_effort_days",
 			    "own_effort_days has at most two decimals");

@@ -39,7 +39,7 @@ enum field_flags {
 	F_FILTER = 1 << 2,    /* usable as ?field=value on lists */
 	F_SORT = 1 << 3,      /* usable as ?sort=field (column is NOT NULL) */
 	F_IMMUTABLE = 1 << 4, /* set on create, never changed */
-	F_COMPLETE = 1 << 5,  /* counts towards a solution's completeness */
+	F_ZERO = 1 << 5,      /* FT_INT, FT_NUMBER: absent means 0 */
 };
 
 struct resource;

@@ -177,6 +177,21 @@ find_solution(struct db *db, const struct resource *res, struct record *r,
 	for (i = 0, f = res->fields; f->name; f++, i++)
 		if (f->type == FT_REF && f->ref == &res_solution)
 			return ref_ids[i];
+	/* Through a reference to a record of a solution (an adoption). */
+	for (i = 0, f = res->fields; f->name; f++, i++)
+		if (f->type == FT_REF && f->ref->parent == &res_solution &&
+		    ref_ids[i] > 0) {
+			snprintf(sql, sizeof(sql),
+			    "SELECT solution_id FROM %s WHERE id = ?",
+			    f->ref->table);
+			if ((st = db_prepare(db, sql)) == NULL)
+				return 0;
+			sqlite3_bind_int64(st, 1, ref_ids[i]);
+			if (sqlite3_step(st) == SQLITE_ROW)
+				id = sqlite3_column_int64(st, 0);
+			sqlite3_reset(st);
+			return id;
+		}
 	if (res->parent == NULL)
 		return 0;
 	snprintf(sql, sizeof(sql), "SELECT solution_id FROM %s WHERE id = ?",
@@ -548,7 +563,7 @@ bind_fields(sqlite3_stmt *st, int idx, const struct resource *res, json_t *doc,
 			if (f->type == FT_TAGS || f->type == FT_OBJECTS)
 				sqlite3_bind_text(
 				    st, idx, "[]", -1, SQLITE_STATIC);
-			else if (f->type == FT_BOOL)
+			else if (f->type == FT_BOOL || (f->flags & F_ZERO))
 				sqlite3_bind_int(st, idx, 0);
 			else
 				sqlite3_bind_null(st, idx);
