@@ -29,7 +29,8 @@ struct rollin_call {
 	void (*on_progress)(struct rollin_call *, size_t done, size_t total);
 
 	/* notifiers */
-	const char *event; /* JSON text */
+	const char *event;      /* JSON text */
+	const char *recipients; /* JSON text: array */
 
 	/* reports */
 	json_t *params;  /* { name: "value" } */

@@ -257,6 +257,12 @@ host_event(struct rollin_call *call)
 }
 
 static const char *
+host_recipients(struct rollin_call *call)
+{
+	return call->recipients ? call->recipients : "[]";
+}
+
+static const char *
 host_param(struct rollin_call *call, const char *name)
 {
 	return json_string_value(json_object_get(call->params, name));
@@ -424,4 +430,5 @@ const struct rollin_host plugin_host = {
 	.hmac_sha256_hex = host_hmac,
 	.free = host_free,
 	.smtp_send = net_plugin_smtp_send,
+	.recipients = host_recipients,
 };

@@ -152,6 +152,13 @@ struct rollin_host {
 	    const char *const *to, const char *message, size_t len,
 	    const char *user, const char *password, rollin_http_done done,
 	    void *arg);
+
+	/*
+	 * Notifiers: who the event is for, as a JSON array of
+	 * { "organisation", "organisation_name", "contact", "email",
+	 *   "reason" } (subscriptions, adopters, onboarding teams).
+	 */
+	const char *(*recipients)(struct rollin_call *);
 };
 
 /* The plugin's descriptor, in static storage inside the plugin. */
