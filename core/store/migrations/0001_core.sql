@@ -1,7 +1,8 @@
 -- Schema 1: the catalogue (organisations, contacts, solutions and their
 -- lifecycle records), access tokens, the event log and the search index.
 --
--- Every record carries rev (its revision, the ETag), created_at, updated_at and
+-- Tables whose ids name time-driven events (solutions, cycles, releases)
+-- never reuse an id. Every record carries rev (its revision, the ETag), created_at, updated_at and
 -- updated_by. List-valued solution fields are JSON arrays; triggers keep the
 -- full-text index and the facet table in step inside the same transaction.
 
@@ -34,7 +35,7 @@ CREATE TABLE contacts (
 CREATE INDEX contacts_organisation ON contacts(organisation_id);
 
 CREATE TABLE solutions (
-	id		INTEGER PRIMARY KEY,
+	id		INTEGER PRIMARY KEY AUTOINCREMENT,
 	slug		TEXT NOT NULL UNIQUE,
 	name		TEXT NOT NULL,
 	summary		TEXT,
@@ -93,7 +94,7 @@ CREATE INDEX responsibilities_organisation ON responsibilities(organisation_id);
 CREATE INDEX responsibilities_contact ON responsibilities(contact_id);
 
 CREATE TABLE cycles (
-	id		INTEGER PRIMARY KEY,
+	id		INTEGER PRIMARY KEY AUTOINCREMENT,
 	solution_id	INTEGER NOT NULL REFERENCES solutions(id),
 	name		TEXT NOT NULL,
 	release_date	TEXT,
@@ -109,7 +110,7 @@ CREATE TABLE cycles (
 );
 
 CREATE TABLE releases (
-	id		INTEGER PRIMARY KEY,
+	id		INTEGER PRIMARY KEY AUTOINCREMENT,
 	solution_id	INTEGER NOT NULL REFERENCES solutions(id),
 	cycle_id	INTEGER REFERENCES cycles(id),
 	version		TEXT NOT NULL,
@@ -124,6 +125,9 @@ CREATE TABLE releases (
 	UNIQUE (solution_id, version)
 );
 CREATE INDEX releases_cycle ON releases(cycle_id, status, date);
+CREATE INDEX releases_due ON releases(status, planned_date);
+CREATE INDEX cycles_support ON cycles(support_until);
+CREATE INDEX cycles_eol ON cycles(eol);
 
 CREATE TABLE adoptions (
 	id		INTEGER PRIMARY KEY,

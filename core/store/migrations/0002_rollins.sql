@@ -22,7 +22,7 @@ CREATE INDEX rollins_adopter ON rollins(adopter_id);
 CREATE INDEX rollins_onboarding ON rollins(onboarding_team_id);
 
 CREATE TABLE rollin_steps (
-	id		INTEGER PRIMARY KEY,
+	id		INTEGER PRIMARY KEY AUTOINCREMENT,
 	rollin_id	INTEGER NOT NULL REFERENCES rollins(id) ON DELETE CASCADE,
 	position	INTEGER NOT NULL,
 	step		TEXT NOT NULL,
