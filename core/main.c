@@ -32,8 +32,14 @@ usage(FILE *out)
 	for (const struct command *c = commands; c->name; c++)
 		fprintf(out, "  %-10s %s\n", c->name, c->help);
 	fprintf(out,
-	    "\n`rollin COMMAND --help` explains each command's "
-	    "options.\n  --version  print the version\n");
+	    "\n`rollin COMMAND --help` explains each command's options.\n"
+	    "  --version          print the version\n\n"
+	    "Options of `rollin serve`:\n"
+	    "  --listen ADDR:PORT address to serve on; port 0 picks a free one\n"
+	    "  --demo             load the demo data set into an empty "
+	    "database\n\n"
+	    "Options every command takes:\n");
+	cli_common_help(out);
 }
 
 int

@@ -297,8 +297,7 @@ api_problems(struct request *req)
 
 	st = db_prepare(req->db,
 	    "SELECT f.value, count(*) FROM "
-	    "solution_facets f JOIN solutions s ON s.id = f.solution_id WHERE "
-	    "f.facet = ? AND s.maturity != 'retired' GROUP BY f.value ORDER BY "
+	    "solution_facets f WHERE f.facet = ? GROUP BY f.value ORDER BY "
 	    "count(*) DESC, f.value");
 	if (st == NULL) {
 		json_decref(items);

@@ -144,8 +144,14 @@ class StatsTest(ServerTest):
                 ("st-a1", "legal", "AVV prüfen")):
             self.lesson(org, category, title)
 
-        # Public: no token needed.
-        got = self.ok(s.get(API + "/solutions/%s/rollin-stats" % SOL))
+        # Public: no token needed, but blocker titles (from roll-ins,
+        # which only signed-in clients read) are left out.
+        anon = self.ok(s.get(API + "/solutions/%s/rollin-stats" % SOL))
+        self.assertNotIn("top_titles", anon)
+        got = self.ok(s.get(API + "/solutions/%s/rollin-stats" % SOL,
+                            token=self.admin))
+        self.assertEqual({k: v for k, v in got.items() if k != "top_titles"},
+                         anon)
         self.assertEqual(got["solution"], SOL)
         self.assertEqual(got["rollins"], {"total": 9, "by_status": {
             "planned": 1, "preparing": 1, "integrating": 0, "pilot": 0,
@@ -208,7 +214,8 @@ class StatsTest(ServerTest):
         self.assertIsNone(got["effort"]["all_rollins"]["ratio"])
 
     def test_solution_without_rollins(self):
-        got = self.ok(self.server.get(API + "/solutions/st-empty/rollin-stats"))
+        got = self.ok(self.server.get(API + "/solutions/st-empty/rollin-stats",
+                                      token=self.admin))
         self.assertEqual(got["rollins"]["total"], 0)
         self.assertEqual(set(got["rollins"]["by_status"].values()), {0})
         self.assertEqual(len(got["rollins"]["by_status"]), 7)

@@ -1,0 +1,243 @@
+/*
+ * rollin.http(method, url [, headers [, body]]) -> status, body | nil, message
+ *
+ * Outbound HTTP through the host's event loop (host->http_request): the
+ * call's coroutine yields, script_plugin_run returns ROLLIN_PENDING, and
+ * the completion resumes the coroutine with the answer; the call then
+ * ends through host->finish. headers is { ["Name"] = "value" } or
+ * { "Name: value", ... }.
+ *
+ * It works only where the call can wait: the caller set on_finish (it
+ * takes ROLLIN_PENDING), there is an event loop, and rollin.http is called
+ * from the call's own coroutine (not from one the script made, whose
+ * yield would go to the script) and not across a C boundary such as a
+ * table.sort comparator. Elsewhere it answers nil and the reason.
+ */
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net/http.h"
+#include "plugin/call.h"
+#include "plugin/plugin.h"
+#include "script/state.h"
+
+struct headers {
+	char **line; /* NULL-terminated */
+	size_t n;
+};
+
+static void
+headers_release(void *p)
+{
+	struct headers *h = p;
+
+	for (size_t i = 0; i < h->n; i++)
+		free(h->line[i]);
+	free(h->line);
+	free(h);
+}
+
+/* "Name: value", or NULL if either has a line break (header injection). */
+static char *
+header_line(const char *name, size_t nlen, const char *value, size_t vlen)
+{
+	char *line;
+
+	if (nlen == 0 || memchr(name, '\r', nlen) || memchr(name, '\n', nlen) ||
+	    memchr(name, ':', nlen) || memchr(value, '\r', vlen) ||
+	    memchr(value, '\n', vlen) || memchr(name, '\0', nlen) ||
+	    memchr(value, '\0', vlen))
+		return NULL;
+	if ((line = malloc(nlen + vlen + 3)) == NULL)
+		return NULL;
+	memcpy(line, name, nlen);
+	memcpy(line + nlen, ": ", 2);
+	memcpy(line + nlen + 2, value, vlen);
+	line[nlen + 2 + vlen] = '\0';
+	return line;
+}
+
+/*
+ * Fills h from the table at idx; returns NULL or what is wrong. Only
+ * strings and numbers are read, and no key is converted in place, so
+ * lua_next stays valid and nothing raises.
+ */
+static const char *
+headers_from(lua_State *L, int idx, struct headers *h)
+{
+	size_t      cap = 0, nlen, vlen;
+	const char *name, *value;
+	char      **grown, *line;
+
+	lua_pushnil(L);
+	while (lua_next(L, idx) != 0) {
+		if (lua_type(L, -1) != LUA_TSTRING) {
+			lua_pop(L, 2);
+			return "header values must be strings";
+		}
+		value = lua_tolstring(L, -1, &vlen);
+		if (lua_type(L, -2) == LUA_TSTRING) {
+			name = lua_tolstring(L, -2, &nlen);
+			line = header_line(name, nlen, value, vlen);
+		} else if (lua_isinteger(L, -2) &&
+		    (name = memchr(value, ':', vlen)) != NULL) {
+			nlen = (size_t)(name - value);
+			line = header_line(value, nlen, name + 1 + (name[1] == ' '),
+			    vlen - nlen - 1 - (name[1] == ' '));
+		} else
+			line = NULL;
+		lua_pop(L, 1);
+		if (line == NULL) {
+			lua_pop(L, 1);
+			return "headers must be \"Name: value\" without line "
+			       "breaks";
+		}
+		if (h->n + 2 > cap) {
+			cap = cap ? cap * 2 : 8;
+			if ((grown = realloc(h->line, cap * sizeof(*grown))) ==
+			    NULL) {
+				free(line);
+				lua_pop(L, 1);
+				return "out of memory";
+			}
+			h->line = grown;
+		}
+		h->line[h->n++] = line;
+		h->line[h->n] = NULL;
+	}
+	return NULL;
+}
+
+static void
+http_done(struct rollin_call *call, long status, const char *body, size_t len,
+    const char *error, void *arg)
+{
+	struct script_run *r = arg;
+
+	(void)call;
+	if (r->s == NULL) {
+		/* The plugin was freed while the request was in flight. */
+		script_run_free_http(r);
+		free(r);
+		return;
+	}
+	r->http_status = status;
+	r->http_len = 0;
+	if (status != 0 && (r->http_body = malloc(len + 1)) != NULL) {
+		memcpy(r->http_body, body, len);
+		r->http_body[len] = '\0';
+		r->http_len = len;
+	} else if (status != 0) {
+		r->http_status = 0;
+		error = "out of memory";
+	}
+	if (status == 0 || r->http_body == NULL)
+		r->http_error = strdup(error && *error ? error : "no answer");
+	/* Answered from inside http_request: script_http hands it over. */
+	if (r->http == SCRIPT_HTTP_NONE) {
+		r->http = SCRIPT_HTTP_DONE;
+		return;
+	}
+	r->http = SCRIPT_HTTP_DONE;
+	script_resume(r);
+}
+
+void
+script_run_free_http(struct script_run *r)
+{
+	free(r->http_body);
+	free(r->http_error);
+	r->http_body = r->http_error = NULL;
+}
+
+/* Pushes the answer: status, body or nil, message. */
+static int
+http_answer(lua_State *L, struct script_run *r)
+{
+	int n;
+
+	r->http = SCRIPT_HTTP_NONE;
+	if (r->http_status != 0 && r->http_body != NULL) {
+		lua_pushinteger(L, r->http_status);
+		lua_pushlstring(L, r->http_body, r->http_len);
+		n = 2;
+	} else {
+		lua_pushnil(L);
+		lua_pushstring(L,
+		    r->http_error ? r->http_error : "the request failed");
+		n = 2;
+	}
+	script_run_free_http(r);
+	return n;
+}
+
+/* Runs in the call's coroutine when the host resumes it. */
+static int
+http_continue(lua_State *L, int status, lua_KContext ctx)
+{
+	struct script_run *r = script_of(L)->current;
+
+	(void)status;
+	(void)ctx;
+	if (r == NULL || r->co != L || r->http != SCRIPT_HTTP_DONE)
+		return luaL_error(L, "rollin.http: this call's coroutine was "
+		                     "resumed before its answer came");
+	return http_answer(L, r);
+}
+
+static int
+refuse(lua_State *L, const char *why)
+{
+	lua_pushnil(L);
+	lua_pushstring(L, why);
+	return 2;
+}
+
+int
+script_http(lua_State *L)
+{
+	struct script_run *r = script_need_call(L, "rollin.http");
+	struct script_box *b;
+	struct headers    *h;
+	const char        *method = luaL_checkstring(L, 1);
+	const char        *url = luaL_checkstring(L, 2), *body = NULL, *why;
+	size_t             len = 0;
+	int                rc;
+
+	if (!lua_isnoneornil(L, 3))
+		luaL_checktype(L, 3, LUA_TTABLE);
+	if (!lua_isnoneornil(L, 4))
+		body = luaL_checklstring(L, 4, &len);
+	if (method[0] == '\0' ||
+	    strspn(method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(method))
+		return luaL_argerror(L, 1, "an HTTP method such as \"GET\"");
+	if (net_default() == NULL)
+		return refuse(L, "no event loop");
+	if (r->call->on_finish == NULL)
+		return refuse(L, "this call cannot wait for an answer (it "
+		                 "does not run on the event loop)");
+	if (L != r->co || !lua_isyieldable(L))
+		return refuse(L, "rollin.http can wait only in init() or run() "
+		                 "itself, not in a coroutine or callback");
+
+	lua_settop(L, 4);
+	b = script_box(L, headers_release);
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return luaL_error(L, "rollin.http: out of memory");
+	b->ptr = h;
+	if (lua_istable(L, 3) && (why = headers_from(L, 3, h)) != NULL) {
+		script_box_release(b);
+		return luaL_error(L, "rollin.http: %s", why);
+	}
+	r->http = SCRIPT_HTTP_NONE;
+	rc = plugin_host.http_request(r->call, method, url,
+	    (const char *const *)h->line, body, len, http_done, r);
+	script_box_release(b);
+	if (rc != 0)
+		return refuse(L, "the request could not be started");
+	if (r->http == SCRIPT_HTTP_DONE)
+		return http_answer(L, r);
+	r->http = SCRIPT_HTTP_WAITING;
+	return lua_yieldk(L, 0, 0, http_continue);
+}
