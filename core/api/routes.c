@@ -41,7 +41,7 @@ const struct route api_routes[] = {
 	{ GET, "/api/v1/solutions/{}", api_solution_get, &res_solution, PUB },
 	{ PATCH, "/api/v1/solutions/{}", api_record_update, &res_solution, 0 },
 	{ DELETE, "/api/v1/solutions/{}", api_solution_delete, &res_solution,
-	    0 },
+	    ROUTE_REFUSAL },
 	{ POST, "/api/v1/solutions/{}/confirm", api_solution_confirm,
 	    &res_solution, ROUTE_NO_BODY },
 	NESTED("responsibilities", res_responsibility),

@@ -13,14 +13,21 @@
 #include "events/timers.h"
 #include "http/server.h"
 #include "loop/checkpoint.h"
+#include "loop/worker.h"
+#include "net/http.h"
+#include "plugin/plugin.h"
 #include "store/db.h"
 #include "util/log.h"
 
 struct serve {
-	struct event_base *base;
-	struct server      srv;
-	struct event      *sigint, *sigterm, *drain;
-	struct timespec    deadline;
+	const struct config   *cfg;
+	struct event_base     *base;
+	struct server          srv;
+	struct event          *sigint, *sigterm, *drain;
+	struct timespec        deadline;
+	struct plugin_registry plugins;
+	struct net            *net;
+	struct worker         *worker;
 };
 
 static void
@@ -69,9 +76,10 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		return;
 	log_info("%s received: no new connections, finishing %d requests",
 	    strsignal((int)sig), s->srv.inflight);
-	server_stop_accepting(&s->srv);
+	if (s->srv.http != NULL)
+		server_stop_accepting(&s->srv);
 	clock_gettime(CLOCK_MONOTONIC, &s->deadline);
-	s->deadline.tv_sec += s->srv.cfg->shutdown_grace;
+	s->deadline.tv_sec += s->cfg->shutdown_grace;
 	s->drain = event_new(s->base, -1, EV_PERSIST, drain_tick, s);
 	event_add(s->drain, &tick);
 }
@@ -137,6 +145,7 @@ cmd_serve(int argc, char **argv)
 	}
 
 	memset(&s, 0, sizeof(s));
+	s.cfg = &cfg;
 	if ((db = db_open(cfg.db, DB_MIGRATE | DB_MANUAL_CHECKPOINT, &err)) ==
 	    NULL) {
 		log_msg(LOG_ERROR, "%s", err.message);
@@ -148,19 +157,28 @@ cmd_serve(int argc, char **argv)
 		log_msg(LOG_ERROR, "%s", err.message);
 		goto close_db;
 	}
+	plugins_load(&s.plugins, &cfg);
+	plugins_set_default(&s.plugins);
 	signal(SIGPIPE, SIG_IGN);
 	if ((s.base = event_base_new()) == NULL)
-		goto close_db;
+		goto unload;
+	/* Signals first: a signal that comes right after "listening" is
+	 * already a clean shutdown. */
+	s.sigint = evsignal_new(s.base, SIGINT, on_signal, &s);
+	s.sigterm = evsignal_new(s.base, SIGTERM, on_signal, &s);
+	event_add(s.sigint, NULL);
+	event_add(s.sigterm, NULL);
+	s.net = net_new(s.base);
+	net_set_default(s.net);
+	/* Imports and reports run off the loop, on their own connection. */
+	s.worker = worker_start(s.base, cfg.db);
+	worker_set_default(s.worker);
 	/* Emits what fell due while down before the first request. */
 	if ((timer = timer_start(s.base, db, &tcfg, cfg.timer_interval)) ==
 	    NULL)
 		goto free_base;
 	if (server_start(&s.srv, s.base, db, &cfg) == -1)
 		goto free_base;
-	s.sigint = evsignal_new(s.base, SIGINT, on_signal, &s);
-	s.sigterm = evsignal_new(s.base, SIGTERM, on_signal, &s);
-	event_add(s.sigint, NULL);
-	event_add(s.sigterm, NULL);
 	ckpt = checkpoint_start(cfg.db, cfg.checkpoint_interval);
 
 	event_base_dispatch(s.base);
@@ -169,14 +187,20 @@ cmd_serve(int argc, char **argv)
 	checkpoint_stop(ckpt);
 	if (s.drain)
 		event_free(s.drain);
-	event_free(s.sigint);
-	event_free(s.sigterm);
 	server_free(&s.srv);
 	log_info("stopped");
 free_base:
 	timer_stop(timer);
+	worker_stop(s.worker);
+	net_free(s.net);
+	event_free(s.sigint);
+	event_free(s.sigterm);
 	event_base_free(s.base);
+unload:
+	plugins_set_default(NULL);
+	plugins_unload(&s.plugins);
 close_db:
 	db_close(db);
+	config_free(&cfg);
 	return rc;
 }

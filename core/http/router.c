@@ -82,7 +82,8 @@ router_match(const struct route *routes, enum evhttp_cmd_type method,
 			match(r->pattern, path, params, nparams);
 			return r;
 		}
-		*allowed |= (unsigned)r->method;
+		if (!(r->flags & ROUTE_REFUSAL))
+			*allowed |= (unsigned)r->method;
 	}
 	return NULL;
 }

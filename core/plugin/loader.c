@@ -19,6 +19,20 @@
 #include "script/script.h"
 #include "util/log.h"
 
+static struct plugin_registry *default_registry;
+
+void
+plugins_set_default(struct plugin_registry *reg)
+{
+	default_registry = reg;
+}
+
+struct plugin_registry *
+plugins_default(void)
+{
+	return default_registry;
+}
+
 const char *
 plugin_kind_name(enum rollin_kind kind)
 {

@@ -57,6 +57,13 @@ json_t *plugins_describe(const struct plugin_registry *);
 void plugin_fail(struct plugin *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/*
+ * The registry of the running service (set by serve once it loaded the
+ * plugins), for handlers that run plugins; NULL when nothing set one.
+ */
+void                    plugins_set_default(struct plugin_registry *);
+struct plugin_registry *plugins_default(void);
+
 /* The function table handed to C plugins (core/plugin/host.c). */
 extern const struct rollin_host plugin_host;
 

@@ -223,6 +223,12 @@ record_list(struct db *db, const struct resource *res, int64_t parent_id,
 		desc = 1;
 		sort++;
 	}
+	/* A cursor carries the last sort value: never of hidden data. */
+	if ((who == NULL || who->role == ROLE_NONE) &&
+	    resource_field(res, sort) != NULL &&
+	    (resource_field(res, sort)->flags & F_PRIVATE))
+		return rl_fail(err, 400, "invalid_parameter", "sort",
+		    "sign in to sort %s by %s", res->plural, sort);
 	if (sort_column(res, sort, expr, sizeof(expr), &numeric) == -1)
 		return rl_fail(err, 400, "invalid_parameter", "sort",
 		    "cannot "

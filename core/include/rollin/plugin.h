@@ -188,9 +188,9 @@ const struct rollin_plugin *rollin_plugin_entry(const struct rollin_host *);
 /* Declares the entry point with default visibility. */
 #define ROLLIN_PLUGIN(descriptor)                                         \
 	__attribute__((visibility("default"))) const struct rollin_plugin *  \
-	rollin_plugin_entry(const struct rollin_host *host)              \
+	rollin_plugin_entry(const struct rollin_host *rollin_host_unused) \
 	{                                                                \
-		(void)host;                                              \
+		(void)rollin_host_unused;                                \
 		return &(descriptor);                                    \
 	}
 
