@@ -43,12 +43,22 @@ void api_rollin_stats(struct request *);
 /* api/subscriptions.c */
 void api_event_recipients(struct request *);
 
+/* api/deliveries.c */
+void api_deliveries_list(struct request *);
+void api_deliveries_status(struct request *);
+void api_delivery_retry(struct request *);
+
+/* api/reports.c */
+void api_report_list(struct request *);
+void api_report_get(struct request *);
+
 /* api/search.c */
 void api_search(struct request *);
 void api_problems(struct request *);
 
 /* api/meta.c */
 void api_index(struct request *);
+void api_openapi(struct request *);
 void api_events(struct request *);
 void api_licences(struct request *);
 

@@ -2,7 +2,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/buffer.h>
+
 #include "api/api.h"
+#include "util/embedded.h"
 #include "events/outbox.h"
 #include "http/reply.h"
 #include "http/router.h"
@@ -18,9 +21,20 @@ api_index(struct request *req)
 		        router_method_name(r->method), "path", r->pattern));
 	reply_json(req, 200,
 	    json_pack("{s:s, s:s, s:s, s:o}", "service", "rollin", "version",
-	        ROLLIN_VERSION, "documentation", "/docs/api.md", "routes",
+	        ROLLIN_VERSION, "documentation", "/api/v1/openapi.yaml", "routes",
 	        routes),
 	    0);
+}
+
+/* GET /api/v1/openapi.yaml: the API's description, as shipped. */
+void
+api_openapi(struct request *req)
+{
+	struct evbuffer *buf = evbuffer_new();
+
+	evbuffer_add(buf, embedded_openapi[0].data, embedded_openapi[0].len);
+	reply_buffer(req, 200, "application/yaml; charset=utf-8", buf, 0);
+	evbuffer_free(buf);
 }
 
 /* GET /api/v1/events?after=ID&limit=N: the audit trail, oldest first. */

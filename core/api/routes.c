@@ -33,6 +33,7 @@
 
 const struct route api_routes[] = {
 	{ GET, "/api/v1", api_index, NULL, PUB },
+	{ GET, "/api/v1/openapi.yaml", api_openapi, NULL, PUB },
 	CRUD("organisations", res_organisation),
 	CRUD("contacts", res_contact),
 

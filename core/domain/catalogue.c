@@ -268,13 +268,14 @@ solution_decorate(struct db *db, const struct record *r, json_t *out)
 static void
 solution_live(const struct record *r, json_t *out)
 {
-	const char *changed =
-	    json_string_value(json_object_get(r->doc, "touched_at"));
+	const char *changed = json_string_value(
+	                json_object_get(r->doc, "touched_at")),
+	            *updated = json_string_value(
+	                json_object_get(r->doc, "updated_at"));
 
 	/* A write stamps touched_at after the record was read back. */
-	if (changed == NULL || *changed == '\0')
-		changed =
-		    json_string_value(json_object_get(r->doc, "updated_at"));
+	if (changed == NULL || (updated && strcmp(updated, changed) > 0))
+		changed = updated;
 	json_object_set_new(out, "freshness",
 	    quality_freshness(
 	        json_string_value(json_object_get(r->doc, "confirmed_at")),

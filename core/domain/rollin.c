@@ -104,7 +104,7 @@ static const struct field rollin_fields[] = {
 	    .flags = F_FILTER,
 	    .values = rollin_states },
 	{ .name = "started_on", .type = FT_DATE },
-	{ .name = "target_golive", .type = FT_DATE, .flags = F_SORT },
+	{ .name = "target_golive", .type = FT_DATE },
 	{ .name = "actual_golive", .type = FT_DATE },
 	{ .name = "notes", .type = FT_TEXT, .max = 20000 },
 	{ 0 },
@@ -236,6 +236,28 @@ sync_adoption(struct db *db, const struct record *r, const char *actor,
 	return rc;
 }
 
+/* Each copied step is a write like any other: it leaves its event. */
+static int
+step_created(struct db *db, const struct record *r, json_t *step,
+    size_t position)
+{
+	int64_t id = sqlite3_last_insert_rowid(db_handle(db));
+	char    subject[96];
+	json_t *payload;
+	int64_t ev;
+
+	snprintf(subject, sizeof(subject), "rollins/%lld/steps/%lld",
+	    (long long)r->id, (long long)id);
+	payload = json_pack("{s:{s:I, s:I, s:s?, s:s?, s:O?}}", "rollin_step",
+	    "id", (json_int_t)id, "position", (json_int_t)position, "step",
+	    str(step, "step"), "role", str(step, "role"), "planned_effort",
+	    json_object_get(step, "effort_days"));
+	ev = outbox_append(db, "rollin_step.created", subject,
+	    str(r->doc, "updated_by"), r->solution_id, payload);
+	json_decref(payload);
+	return ev == -1 ? -1 : 0;
+}
+
 /* Copies the solution's transfer concept into the new roll-in's steps. */
 static int
 copy_steps(struct db *db, const struct record *r, struct rl_error *err)
@@ -281,8 +303,10 @@ copy_steps(struct db *db, const struct record *r, struct rl_error *err)
 		if (sqlite3_step(put) != SQLITE_DONE)
 			rc = -1;
 		sqlite3_reset(put);
-		if (rc == -1)
+		if (rc == -1 || step_created(db, r, step, i + 1) == -1) {
+			rc = -1;
 			break;
+		}
 	}
 	json_decref(concept);
 	return rc == -1 ? rl_fail(err, 500, "store", NULL,

@@ -73,6 +73,13 @@ checkpoint_start(const char *db_path, int interval_s)
 		return NULL;
 	}
 	sqlite3_busy_timeout(c->db, 1000);
+	/*
+	 * A connection learns that the file is in WAL mode on its first read;
+	 * until then every checkpoint is a no-op that reports -1 frames.
+	 */
+	if (sqlite3_exec(c->db, "PRAGMA journal_mode", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		log_warnx("checkpoint: %s", sqlite3_errmsg(c->db));
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->wake, NULL);
 	if (pthread_create(&c->thread, NULL, checkpoint_main, c) != 0) {

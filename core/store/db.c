@@ -233,6 +233,16 @@ db_prepare(struct db *db, const char *sql)
 void
 db_trim(struct db *db)
 {
+	/*
+	 * A statement left stepping holds a read transaction open, and with
+	 * it the WAL: no checkpoint can pass its snapshot. Find it and end it.
+	 */
+	for (size_t k = 0; k < STMT_CACHE_SIZE; k++)
+		if (db->stmts[k].stmt && sqlite3_stmt_busy(db->stmts[k].stmt)) {
+			log_warnx("db_trim: statement left open: %s",
+			    db->stmts[k].sql);
+			sqlite3_reset(db->stmts[k].stmt);
+		}
 	for (size_t k = 0; k < db->noverflow; k++)
 		sqlite3_finalize(db->overflow[k]);
 	free(db->overflow);

@@ -306,7 +306,7 @@ fetch(struct db *db, const struct res_sql *q, sqlite3_stmt *st,
 		return rl_fail(err, 500, "store", NULL, "reading %s failed: %s",
 		    q->res->name, sqlite3_errmsg(db_handle(db)));
 	return rl_fail(
-	    err, 404, "not_found", NULL, "no %s '%s'", q->res->name, key);
+	    err, 404, "not_found", NULL, "there is no %s/%s", q->res->plural, key);
 }
 
 int
@@ -325,7 +325,7 @@ record_get(struct db *db, const struct resource *res, int64_t parent_id,
 		id = strtoll(key, &end, 10);
 		if (*end != '\0' || end == key || id < 1)
 			return rl_fail(err, 404, "not_found", NULL,
-			    "no %s '%s'", res->name, key);
+			    "there is no %s/%s", res->plural, key);
 		sqlite3_bind_int64(st, 1, id);
 	} else
 		db_bind_text(st, 1, key);
@@ -536,9 +536,7 @@ check_access(const struct resource *res, const struct principal *who,
 		return 0;
 	if (creating && (res->flags & R_ADMIN_CREATE))
 		return rl_fail(err, 403, "forbidden", NULL,
-		    "only an admin may "
-		    "create a %s",
-		    res->name);
+		    "only an admin may create %s", res->plural);
 	for (int k = 0; k < 2; k++)
 		if (res->write[k].roles &&
 		    access_may_write(who, res->write[k].roles, r->org_ids[k]))
@@ -647,6 +645,37 @@ touch_solution(struct db *db, const struct resource *res, int64_t solution_id)
 	sqlite3_reset(st);
 }
 
+/*
+ * Personal data is deletable on request: when a record with private fields
+ * is deleted, its fields are removed from the payloads of its earlier
+ * events and left out of the deletion event (payload is that event's).
+ */
+static int
+forget_personal_data(struct db *db, const struct resource *res,
+    const char *subject, json_t *payload)
+{
+	sqlite3_stmt *st;
+	char          path[128];
+	int           rc = 0;
+
+	for (const struct field *f = res->fields; f->name; f++) {
+		if (!(f->flags & F_PRIVATE))
+			continue;
+		json_object_del(json_object_get(payload, res->name), f->name);
+		snprintf(path, sizeof(path), "$.%s.%s", res->name, f->name);
+		st = db_prepare(db, "UPDATE events SET payload = "
+		                    "json_remove(payload, ?) WHERE subject = ?");
+		if (st == NULL)
+			return -1;
+		db_bind_text(st, 1, path);
+		db_bind_text(st, 2, subject);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = -1;
+		sqlite3_reset(st);
+	}
+	return rc;
+}
+
 static int
 emit(struct db *db, const struct resource *res, const struct record *r,
     const char *what, json_t *changed, const char *actor)
@@ -659,6 +688,11 @@ emit(struct db *db, const struct resource *res, const struct record *r,
 		json_object_set(payload, "changed", changed);
 	snprintf(type, sizeof(type), "%s.%s", res->name, what);
 	record_subject(db, res, r, subject, sizeof(subject));
+	if (strcmp(what, "deleted") == 0 && forget_personal_data(db, res,
+	                                        subject, payload) == -1) {
+		json_decref(payload);
+		return -1;
+	}
 	id = outbox_append(db, type, subject, actor, r->solution_id, payload);
 	json_decref(payload);
 	return id > 0 ? 0 : -1;

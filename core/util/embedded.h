@@ -17,5 +17,6 @@ struct embedded_file {
 extern const struct embedded_file embedded_migrations[];
 extern const struct embedded_file embedded_spdx[];
 extern const struct embedded_file embedded_demo[];
+extern const struct embedded_file embedded_openapi[];
 
 #endif

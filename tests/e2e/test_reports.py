@@ -227,10 +227,14 @@ class EventTest(ReportsWorld):
         adoption = s.get(API + "/solutions/rp-c/adoptions"
                          "?organisation=rp-amt").json["items"][0]
         AD = "solutions/rp-c/adoptions/%d" % adoption["id"]
+        steps = s.get(API + "/%s/steps" % R, token=self.team).json["items"]
+        # The transfer concept's steps are copied, each with its event.
+        expect += [("rollin_step.created", "%s/steps/%d" % (R, st["id"]),
+                    team, "rp-c") for st in steps]
         expect += [("adoption.created", AD, team, "rp-c"),
                    ("rollin.created", R, team, "rp-c")]
 
-        step = s.get(API + "/%s/steps" % R, token=self.team).json["items"][0]
+        step = steps[0]
         r = s.patch(API + "/%s/steps/%d" % (R, step["id"]),
                     {"done": True, "actual_effort": 1.5},
                     etag='"%d"' % step["rev"], token=self.team)
