@@ -17,7 +17,10 @@ static const struct command {
 	{ "migrate", cmd_migrate, "apply pending database migrations" },
 	{ "token", cmd_token, "create, list and revoke access tokens" },
 	{ "plugins", cmd_plugins, "list plugins and their state" },
+	{ "report", cmd_report, "run a report: JSON, CSV or HTML" },
 	{ "org", cmd_org, "add an organisation (to bootstrap tokens)" },
+	{ "import", cmd_import,
+	    "import publiccode.yml and other files through importers" },
 	{ NULL, NULL, NULL },
 };
 
@@ -35,7 +38,8 @@ usage(FILE *out)
 	    "\n`rollin COMMAND --help` explains each command's options.\n"
 	    "  --version          print the version\n\n"
 	    "Options of `rollin serve`:\n"
-	    "  --listen ADDR:PORT address to serve on; port 0 picks a free one\n"
+	    "  --listen ADDR:PORT address to serve on; port 0 picks a free "
+	    "one\n"
 	    "  --demo             load the demo data set into an empty "
 	    "database\n\n"
 	    "Options every command takes:\n");

@@ -33,9 +33,8 @@ api_feedback_answer(struct request *req)
 		    req->params[0]);
 		return;
 	}
-	if (feedback_answer(req->db, id,
-	        json_object_get(req->body, "answer"), &req->who, &r,
-	        &err) == -1) {
+	if (feedback_answer(req->db, id, json_object_get(req->body, "answer"),
+	        &req->who, &r, &err) == -1) {
 		reply_error(req, &err);
 		return;
 	}

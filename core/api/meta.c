@@ -21,8 +21,8 @@ api_index(struct request *req)
 		        router_method_name(r->method), "path", r->pattern));
 	reply_json(req, 200,
 	    json_pack("{s:s, s:s, s:s, s:o}", "service", "rollin", "version",
-	        ROLLIN_VERSION, "documentation", "/api/v1/openapi.yaml", "routes",
-	        routes),
+	        ROLLIN_VERSION, "documentation", "/api/v1/openapi.yaml",
+	        "routes", routes),
 	    0);
 }
 

@@ -37,7 +37,8 @@ next_release(struct db *db, int64_t solution_id)
 
 	clock_format_date(clock_now(), today);
 	st = db_prepare(db,
-	    "SELECT r.version, r.planned_date, c.name FROM releases r LEFT JOIN "
+	    "SELECT r.version, r.planned_date, c.name FROM releases r LEFT "
+	    "JOIN "
 	    "cycles c ON c.id = r.cycle_id WHERE r.solution_id = ? AND "
 	    "r.status = 'planned' AND r.planned_date >= ? ORDER BY "
 	    "r.planned_date, r.id LIMIT 1");
@@ -47,8 +48,8 @@ next_release(struct db *db, int64_t solution_id)
 	db_bind_text(st, 2, today);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		out = json_pack("{s:s, s:s, s:s?}", "version",
-		    db_column_text(st, 0), "planned_date", db_column_text(st, 1),
-		    "cycle", db_column_text(st, 2));
+		    db_column_text(st, 0), "planned_date",
+		    db_column_text(st, 1), "cycle", db_column_text(st, 2));
 	sqlite3_reset(st);
 	return out;
 }

@@ -31,15 +31,15 @@ api_parent_id(struct request *req, int64_t *id)
 	} else
 		key = json_string(req->params[0]);
 	if (key == NULL) {
-		reply_errorf(req, 404, "not_found", NULL, "no %s '%s'",
-		    res->parent->name, req->params[0]);
+		reply_errorf(req, 404, "not_found", NULL, "there is no %s/%s",
+		    res->parent->plural, req->params[0]);
 		return -1;
 	}
 	*id = record_resolve(req->db, res->parent, res->parent->key, key, 0);
 	json_decref(key);
 	if (*id == 0) {
-		reply_errorf(req, 404, "not_found", NULL, "no %s '%s'",
-		    res->parent->name, req->params[0]);
+		reply_errorf(req, 404, "not_found", NULL, "there is no %s/%s",
+		    res->parent->plural, req->params[0]);
 		return -1;
 	}
 	return 0;
@@ -134,8 +134,8 @@ api_record_get(struct request *req)
 	if (res->visible_field && !request_signed_in(req) &&
 	    !json_is_true(json_object_get(r.doc, res->visible_field))) {
 		record_clear(&r);
-		reply_errorf(req, 404, "not_found", NULL, "no %s '%s'",
-		    res->name, record_key(req));
+		reply_errorf(req, 404, "not_found", NULL, "there is no %s/%s",
+		    res->plural, record_key(req));
 		return;
 	}
 	reply_json(req, 200, record_show(req->db, res, &r, &req->who), r.rev);

@@ -11,15 +11,16 @@
 #define DELETE EVHTTP_REQ_DELETE
 #define PUB    ROUTE_PUBLIC
 
+/* One route per line reads best as a table. */
+/* clang-format off */
+
 /* List, create, read, update, delete of a top-level resource. */
-#define CRUD(path, res)                                                   \
-	{ GET, "/api/v1/" path, api_record_list, &res, PUB },             \
-	    { POST, "/api/v1/" path, api_record_create, &res, 0 },        \
-	    { GET, "/api/v1/" path "/{}", api_record_get, &res, PUB },    \
-	    { PATCH, "/api/v1/" path "/{}", api_record_update, &res, 0 }, \
-	{                                                                 \
-		DELETE, "/api/v1/" path "/{}", api_record_delete, &res, 0 \
-	}
+#define CRUD(path, res) \
+	{ GET, "/api/v1/" path, api_record_list, &res, PUB }, \
+	{ POST, "/api/v1/" path, api_record_create, &res, 0 }, \
+	{ GET, "/api/v1/" path "/{}", api_record_get, &res, PUB }, \
+	{ PATCH, "/api/v1/" path "/{}", api_record_update, &res, 0 }, \
+	{ DELETE, "/api/v1/" path "/{}", api_record_delete, &res, 0 }
 
 #define NESTED(path, res) CRUD("solutions/{}/" path, res)
 
@@ -81,3 +82,5 @@ const struct route api_routes[] = {
 	{ GET, "/api/v1/events/{}/recipients", api_event_recipients, NULL, 0 },
 	{ 0, NULL, NULL, NULL, 0 },
 };
+
+/* clang-format on */

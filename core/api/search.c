@@ -156,8 +156,9 @@ lesson_hits(struct request *req, const char *fts)
 		json_array_append_new(hits,
 		    json_pack("{s:I, s:s, s:s, s:s, s:s}", "id",
 		        (json_int_t)sqlite3_column_int64(st, 0), "title",
-		        db_column_text(st, 1), "category", db_column_text(st, 2),
-		        "solution", db_column_text(st, 3), "excerpt",
+		        db_column_text(st, 1), "category",
+		        db_column_text(st, 2), "solution",
+		        db_column_text(st, 3), "excerpt",
 		        db_column_text(st, 4)));
 	sqlite3_reset(st);
 	return hits;

@@ -33,6 +33,8 @@ int cmd_serve(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_plugins(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_org(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 #endif

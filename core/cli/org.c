@@ -15,10 +15,12 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: rollin org add SLUG --name NAME --kind KIND [--state LAND]\n"
+	    "usage: rollin org add SLUG --name NAME --kind KIND [--state "
+	    "LAND]\n"
 	    "                      [--website URL]\n\n"
 	    "Creates an organisation, e.g. the operator of this installation,\n"
-	    "so that `rollin token create --role admin --org SLUG` can follow.\n"
+	    "so that `rollin token create --role admin --org SLUG` can "
+	    "follow.\n"
 	    "KIND is federal, state, municipal, association, provider or "
 	    "other.\n\n");
 	cli_common_help(out);
@@ -40,13 +42,13 @@ cmd_org(int argc, char **argv)
 	};
 	static const struct principal cli = { .role = ROLE_ADMIN,
 		.actor = "cli" };
-	struct cli_flags flags = { 0 };
-	struct config    cfg;
-	struct rl_error  err;
-	struct record    r;
-	struct db       *db;
-	json_t          *doc = json_object();
-	int              ch, rc = 1;
+	struct cli_flags              flags = { 0 };
+	struct config                 cfg;
+	struct rl_error               err;
+	struct record                 r;
+	struct db                    *db;
+	json_t                       *doc = json_object();
+	int                           ch, rc = 1;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
@@ -69,7 +71,8 @@ cmd_org(int argc, char **argv)
 			json_object_set_new(doc, "state", json_string(optarg));
 			break;
 		case 'w':
-			json_object_set_new(doc, "website", json_string(optarg));
+			json_object_set_new(
+			    doc, "website", json_string(optarg));
 			break;
 		case 'h':
 			usage(stdout);

@@ -8,14 +8,15 @@
 static void
 usage(FILE *out)
 {
-	fprintf(out, "usage: rollin plugins [--json] [--plugins DIRS] "
-	             "[--config FILE]\n\n"
-	             "Lists every plugin found in the plugin directories: name, "
-	             "kind,\nversion, language, file, state and last error. A "
-	             "plugin that\ncannot be loaded is listed as refused with "
-	             "the reason.\n\n"
-	             "  --json             print JSON instead of a table\n"
-	             "  --plugins DIRS     plugin directories, ':'-separated\n");
+	fprintf(out,
+	    "usage: rollin plugins [--json] [--plugins DIRS] "
+	    "[--config FILE]\n\n"
+	    "Lists every plugin found in the plugin directories: name, "
+	    "kind,\nversion, language, file, state and last error. A "
+	    "plugin that\ncannot be loaded is listed as refused with "
+	    "the reason.\n\n"
+	    "  --json             print JSON instead of a table\n"
+	    "  --plugins DIRS     plugin directories, ':'-separated\n");
 	cli_common_help(out);
 }
 

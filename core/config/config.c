@@ -98,8 +98,8 @@ config_defaults(struct config *c)
 	c->public_catalogue = 1;
 	c->stale_days = 180;
 	c->day_rate_cents = 80000;
-	snprintf(c->support_ending_days, sizeof(c->support_ending_days),
-	    "90,30,7");
+	snprintf(
+	    c->support_ending_days, sizeof(c->support_ending_days), "90,30,7");
 	c->timer_interval = 60;
 	c->max_body_bytes = 1024 * 1024;
 	c->max_header_bytes = 16 * 1024;
@@ -256,22 +256,28 @@ check_plugins(json_t *v, const char *path, char *err, size_t errlen)
 	json_t     *conf, *value;
 
 	if (!json_is_object(v)) {
-		snprintf(err, errlen, "%s: plugins must map plugin names to "
-		                      "their settings", path);
+		snprintf(err, errlen,
+		    "%s: plugins must map plugin names to "
+		    "their settings",
+		    path);
 		return -1;
 	}
 	json_object_foreach(v, name, conf)
 	{
 		if (!json_is_object(conf)) {
-			snprintf(err, errlen, "%s: plugins.%s must be a mapping "
-			                      "of settings", path, name);
+			snprintf(err, errlen,
+			    "%s: plugins.%s must be a mapping "
+			    "of settings",
+			    path, name);
 			return -1;
 		}
 		json_object_foreach(conf, key, value)
 		{
 			if (json_is_object(value) || json_is_array(value)) {
-				snprintf(err, errlen, "%s: plugins.%s.%s must be "
-				                      "a single value", path, name, key);
+				snprintf(err, errlen,
+				    "%s: plugins.%s.%s must be "
+				    "a single value",
+				    path, name, key);
 				return -1;
 			}
 		}

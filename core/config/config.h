@@ -19,9 +19,9 @@ struct config {
 	enum log_level log_level;
 	int            public_catalogue; /* anonymous clients may read */
 	int            stale_days;       /* freshness: stale after N days */
-	int            day_rate_cents;   /* price of a person-day of own effort */
+	int            day_rate_cents; /* price of a person-day of own effort */
 	char           support_ending_days[64]; /* lead times, "90,30,7" */
-	int            timer_interval;   /* seconds between time-event scans */
+	int            timer_interval; /* seconds between time-event scans */
 	int            max_body_bytes;
 	int            max_header_bytes;
 	int            request_timeout; /* seconds */

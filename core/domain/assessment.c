@@ -26,8 +26,8 @@ static const char *const assessment_kinds[] = { "data-protection",
 	NULL };
 static const char *const assessment_results[] = { "passed",
 	"passed-with-conditions", "failed", NULL };
-static const char *const assessment_scopes[] = { "solution", "cycle",
-	"version", NULL };
+static const char *const assessment_scopes[] = { "solution", "cycle", "version",
+	NULL };
 
 static const struct field assessment_fields[] = {
 	{ .name = "kind",
@@ -44,13 +44,17 @@ static const struct field assessment_fields[] = {
 	    .type = FT_ENUM,
 	    .flags = F_REQUIRED | F_FILTER,
 	    .values = assessment_scopes },
-	{ .name = "cycle", .type = FT_REF, .ref = &res_cycle, .ref_key = "name" },
+	{ .name = "cycle",
+	    .type = FT_REF,
+	    .ref = &res_cycle,
+	    .ref_key = "name" },
 	{ .name = "version", .type = FT_STRING, .max = 64 },
 	{ .name = "performed_by", .type = FT_REF, .ref = &res_organisation },
 	{ .name = "performer",
 	    .type = FT_STRING,
 	    .max = 200,
-	    .help = "who performed it, if not an organisation in the catalogue" },
+	    .help =
+	        "who performed it, if not an organisation in the catalogue" },
 	{ .name = "date", .type = FT_DATE, .flags = F_REQUIRED | F_SORT },
 	{ .name = "valid_until", .type = FT_DATE },
 	{ .name = "document", .type = FT_URL, .max = 500 },
@@ -106,9 +110,9 @@ assessment_current_version(struct db *db, int64_t solution_id, char *version,
 		snprintf(version, vlen, "%s",
 		    (const char *)sqlite3_column_text(st, 0));
 		snprintf(cycle, clen, "%s",
-		    sqlite3_column_text(st, 1) ?
-		        (const char *)sqlite3_column_text(st, 1) :
-		        "");
+		    sqlite3_column_text(st, 1)
+		        ? (const char *)sqlite3_column_text(st, 1)
+		        : "");
 		rc = 0;
 	}
 	sqlite3_reset(st);
@@ -127,8 +131,8 @@ assessment_live(const struct record *r, json_t *out)
 	char        now[CLOCK_DATE_LEN];
 
 	clock_format_date(clock_now(), now);
-	json_object_set_new(out, "expired",
-	    json_boolean(until && strcmp(until, now) < 0));
+	json_object_set_new(
+	    out, "expired", json_boolean(until && strcmp(until, now) < 0));
 }
 
 static void
@@ -140,7 +144,8 @@ assessment_decorate(struct db *db, const struct record *r, json_t *out)
 
 	if (assessment_current_version(db, r->solution_id, version,
 	        sizeof(version), cycle, sizeof(cycle)) == -1) {
-		json_object_set_new(out, "covers_current_version", json_false());
+		json_object_set_new(
+		    out, "covers_current_version", json_false());
 		return;
 	}
 	clock_format_date(clock_now(), now);
@@ -157,7 +162,8 @@ assessment_decorate(struct db *db, const struct record *r, json_t *out)
 			    strcmp(str(r->doc, "version"), version) == 0;
 	}
 	json_object_set_new(out, "current_version", json_string(version));
-	json_object_set_new(out, "covers_current_version", json_boolean(covers));
+	json_object_set_new(
+	    out, "covers_current_version", json_boolean(covers));
 }
 
 /*
@@ -240,8 +246,8 @@ reuse_check_check(struct db *db, const struct record *before, json_t *doc,
 			    path);
 		if (json_is_string(slug) &&
 		    record_resolve(db, &res_solution, "slug", slug, 0) == 0) {
-			snprintf(path, sizeof(path), "considered[%zu].solution",
-			    i);
+			snprintf(
+			    path, sizeof(path), "considered[%zu].solution", i);
 			return rl_fail(err, 422, "unknown_reference", path,
 			    "%s: there is no solution '%s'", path,
 			    json_string_value(slug));
@@ -311,8 +317,8 @@ subscription_check(struct db *db, const struct record *before, json_t *doc,
 	{
 		const char *t = json_string_value(v);
 		size_t      n = strspn(t, "abcdefghijklmnopqrstuvwxyz_.*");
-		if (n != strlen(t) || (strchr(t, '*') && strcmp(strchr(t, '*'),
-		                                              "*") != 0)) {
+		if (n != strlen(t) ||
+		    (strchr(t, '*') && strcmp(strchr(t, '*'), "*") != 0)) {
 			snprintf(path, sizeof(path), "event_types[%zu]", i);
 			return rl_fail(err, 422, "invalid_format", path,
 			    "%s must be an event type like release.published "
@@ -324,9 +330,10 @@ subscription_check(struct db *db, const struct record *before, json_t *doc,
 		sqlite3_stmt *st = db_prepare(db,
 		    "SELECT 1 FROM contacts c JOIN organisations o ON o.id = "
 		    "c.organisation_id WHERE c.id = ? AND o.slug = ?");
-		int ok;
+		int           ok;
 		if (st == NULL)
-			return rl_fail(err, 500, "store", NULL, "store unavailable");
+			return rl_fail(
+			    err, 500, "store", NULL, "store unavailable");
 		sqlite3_bind_int64(st, 1, json_integer_value(contact));
 		db_bind_text(st, 2, str(doc, "organisation"));
 		ok = sqlite3_step(st) == SQLITE_ROW;

@@ -11,7 +11,7 @@ struct db;
  * The solution's current version (its latest released release) and that
  * release's cycle name ("" if none); -1 if nothing is released yet.
  */
-int assessment_current_version(struct db *, int64_t solution_id,
-    char *version, size_t vlen, char *cycle, size_t clen);
+int assessment_current_version(struct db *, int64_t solution_id, char *version,
+    size_t vlen, char *cycle, size_t clen);
 
 #endif

@@ -244,16 +244,17 @@ solution_decorate(struct db *db, const struct record *r, json_t *out)
 	int           percent;
 
 	percent = quality_completeness(r->doc, &missing);
-	st = db_prepare(db, "SELECT avg(rating), count(*) FROM feedback WHERE "
-	                    "solution_id = ?");
+	st = db_prepare(db,
+	    "SELECT avg(rating), count(*) FROM feedback WHERE "
+	    "solution_id = ?");
 	if (st != NULL) {
 		sqlite3_bind_int64(st, 1, r->id);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			json_object_set_new(out, "rating",
 			    json_pack("{s:o, s:i}", "average",
-			        sqlite3_column_type(st, 0) == SQLITE_NULL ?
-			            json_null() :
-			            json_real(sqlite3_column_double(st, 0)),
+			        sqlite3_column_type(st, 0) == SQLITE_NULL
+			            ? json_null()
+			            : json_real(sqlite3_column_double(st, 0)),
 			        "count", sqlite3_column_int(st, 1)));
 		sqlite3_reset(st);
 	}
@@ -268,10 +269,10 @@ solution_decorate(struct db *db, const struct record *r, json_t *out)
 static void
 solution_live(const struct record *r, json_t *out)
 {
-	const char *changed = json_string_value(
-	                json_object_get(r->doc, "touched_at")),
-	            *updated = json_string_value(
-	                json_object_get(r->doc, "updated_at"));
+	const char *changed =
+	               json_string_value(json_object_get(r->doc, "touched_at")),
+	           *updated =
+	               json_string_value(json_object_get(r->doc, "updated_at"));
 
 	/* A write stamps touched_at after the record was read back. */
 	if (changed == NULL || (updated && strcmp(updated, changed) > 0))

@@ -29,7 +29,7 @@ struct cost_figures {
 	int64_t payback_months; /* -1: never pays back */
 };
 
-void    costs_derive(const struct cost_input *, struct cost_figures *);
+void costs_derive(const struct cost_input *, struct cost_figures *);
 /* The day rate of reports that give none (configuration: day_rate_cents). */
 void    costs_set_default_day_rate(int64_t cents);
 int64_t costs_default_day_rate(void);

@@ -47,7 +47,8 @@ check_rollin_solution(struct db *db, json_t *doc, struct rl_error *err)
 	if (!same)
 		return rl_fail(err, 422, "invalid_value", "rollin",
 		    "roll-in %lld is not one of solution '%s'",
-		    (long long)json_integer_value(rollin), str(doc, "solution"));
+		    (long long)json_integer_value(rollin),
+		    str(doc, "solution"));
 	return 0;
 }
 
@@ -58,7 +59,10 @@ static const struct field lesson_fields[] = {
 	    .type = FT_REF,
 	    .flags = F_REQUIRED | F_FILTER,
 	    .ref = &res_solution },
-	{ .name = "rollin", .type = FT_REF, .flags = F_FILTER, .ref = &res_rollin },
+	{ .name = "rollin",
+	    .type = FT_REF,
+	    .flags = F_FILTER,
+	    .ref = &res_rollin },
 	{ .name = "organisation",
 	    .type = FT_REF,
 	    .flags = F_REQUIRED | F_FILTER | F_IMMUTABLE,
@@ -167,18 +171,19 @@ static const struct field cost_fields[] = {
 	    .type = FT_REF,
 	    .flags = F_REQUIRED | F_FILTER | F_IMMUTABLE,
 	    .ref = &res_adoption },
-	{ .name = "rollin", .type = FT_REF, .flags = F_FILTER, .ref = &res_rollin },
+	{ .name = "rollin",
+	    .type = FT_REF,
+	    .flags = F_FILTER,
+	    .ref = &res_rollin },
 	{ .name = "period_start",
 	    .type = FT_DATE,
 	    .flags = F_REQUIRED | F_SORT },
 	{ .name = "period_end", .type = FT_DATE, .flags = F_REQUIRED },
 #define CENTS(n, h)                                                       \
-	{ .name = n,                                                      \
-		.type = FT_INT,                                           \
-		.flags = F_ZERO,                                          \
-		.min_num = 0,                                             \
-		.max_num = 1e15,                                          \
-		.help = h }
+	{                                                                 \
+		.name = n, .type = FT_INT, .flags = F_ZERO, .min_num = 0, \
+		.max_num = 1e15, .help = h                                \
+	}
 	CENTS("one_off_cents", "one-off implementation cost"),
 	CENTS("operating_cents", "yearly operating cost"),
 	CENTS("contributions_cents", "contributions to further development"),
@@ -244,8 +249,8 @@ cost_decorate(struct db *db, const struct record *r, json_t *out)
 	in.build_alone = cents(r->doc, "build_alone_cents");
 	in.effort_centidays = costs_centidays(
 	    json_number_value(json_object_get(r->doc, "own_effort_days")));
-	in.day_rate = json_is_integer(rate) ? json_integer_value(rate) :
-	                                      costs_default_day_rate();
+	in.day_rate = json_is_integer(rate) ? json_integer_value(rate)
+	                                    : costs_default_day_rate();
 	costs_derive(&in, &f);
 	json_object_set_new(out, "derived",
 	    json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "day_rate_cents",
@@ -254,16 +259,16 @@ cost_decorate(struct db *db, const struct record *r, json_t *out)
 	        (json_int_t)f.one_off_total, "recurring_cents",
 	        (json_int_t)f.recurring, "total_cents", (json_int_t)f.total,
 	        "savings_cents", (json_int_t)f.savings, "payback_months",
-	        f.payback_months < 0 ? json_null() :
-	                               json_integer(f.payback_months)));
+	        f.payback_months < 0 ? json_null()
+	                             : json_integer(f.payback_months)));
 	st = db_prepare(db,
 	    "SELECT s.slug, o.slug FROM adoptions a JOIN solutions s ON s.id = "
 	    "a.solution_id JOIN organisations o ON o.id = a.organisation_id "
 	    "WHERE a.id = ?");
 	if (st == NULL)
 		return;
-	sqlite3_bind_int64(st, 1, json_integer_value(json_object_get(r->doc,
-	                              "adoption")));
+	sqlite3_bind_int64(
+	    st, 1, json_integer_value(json_object_get(r->doc, "adoption")));
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		json_object_set_new(out, "solution",
 		    json_string((const char *)sqlite3_column_text(st, 0)));
@@ -298,8 +303,8 @@ feedback_answer(struct db *db, int64_t id, json_t *answer,
 	if (who == NULL || who->role == ROLE_NONE)
 		return rl_fail(err, 401, "unauthenticated", NULL,
 		    "sign in to answer feedback");
-	if (!json_is_string(answer) || utf8_length(json_string_value(answer)) ==
-	        0 ||
+	if (!json_is_string(answer) ||
+	    utf8_length(json_string_value(answer)) == 0 ||
 	    utf8_length(json_string_value(answer)) > 5000)
 		return rl_fail(err, 422, "invalid_value", "answer",
 		    "answer must be text of 1 to 5000 characters");

@@ -81,7 +81,7 @@ enum resource_flags {
 /* One stored record as the store hands it around. */
 struct record {
 	int64_t id;
-	int64_t parent_id; /* 0 if the resource has no parent */
+	int64_t parent_id;   /* 0 if the resource has no parent */
 	int64_t solution_id; /* the solution it belongs to, or 0 */
 	int64_t rev;
 	json_t *doc;        /* every field, meta and derived value */
@@ -112,7 +112,7 @@ struct resource {
 	struct access_rule     write[2]; /* any rule that matches allows */
 	const char            *default_sort;
 	/* read-only columns shown as they are (e.g. "confirmed_at") */
-	const char *const    *extra_columns;
+	const char *const *extra_columns;
 	/* FT_BOOL field that must be true for anonymous clients to see it */
 	const char           *visible_field;
 	struct resource_hooks hooks;

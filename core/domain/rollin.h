@@ -9,7 +9,7 @@
 #include <jansson.h>
 
 /* True if a roll-in may go from state `from` to state `to`. */
-int	rollin_may_transition(const char *from, const char *to);
+int rollin_may_transition(const char *from, const char *to);
 /* The states reachable from `from`, as a new JSON array. */
 json_t *rollin_next_states(const char *from);
 

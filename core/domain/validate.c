@@ -348,10 +348,12 @@ check_value(
 			return rl_fail(err, 422, "invalid_value", path,
 			    "%s is not a valid SPDX licence expression: "
 			    "unexpected '%s' (join licences with AND, OR or "
-			    "WITH)", path, bad);
+			    "WITH)",
+			    path, bad);
 		return rl_fail(err, 422, "invalid_value", path,
 		    "%s must be an SPDX licence id or expression; '%s' is "
-		    "not on the SPDX licence list", path, bad);
+		    "not on the SPDX licence list",
+		    path, bad);
 	default:
 		return 0;
 	}

@@ -96,9 +96,10 @@ read_body(struct request *req)
 	json_error_t jerr;
 
 	if (len > (size_t)req->cfg->max_body_bytes) {
-		reply_errorf(req, 413, "too_large", NULL, "the body has %zu "
-		    "bytes; at most %d are accepted", len,
-		    req->cfg->max_body_bytes);
+		reply_errorf(req, 413, "too_large", NULL,
+		    "the body has %zu "
+		    "bytes; at most %d are accepted",
+		    len, req->cfg->max_body_bytes);
 		return -1;
 	}
 	if (req->route->flags & ROUTE_NO_BODY)
@@ -273,7 +274,8 @@ server_start(struct server *srv, struct event_base *base, struct db *db,
 	 * its limit is a hard memory bound four times ours, so that bodies
 	 * over our limit up to that bound get the API's JSON 413.
 	 */
-	evhttp_set_max_body_size(srv->http, (ev_ssize_t)cfg->max_body_bytes * 4);
+	evhttp_set_max_body_size(
+	    srv->http, (ev_ssize_t)cfg->max_body_bytes * 4);
 	evhttp_set_max_headers_size(srv->http, cfg->max_header_bytes);
 	evhttp_set_timeout_tv(srv->http, &tv);
 	evhttp_set_allowed_methods(srv->http,

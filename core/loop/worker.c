@@ -114,7 +114,8 @@ worker_start(struct event_base *base, const char *db_path)
 	fcntl(w->pipe[1], F_SETFD, FD_CLOEXEC);
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->wake, NULL);
-	w->ev = event_new(base, w->pipe[0], EV_READ | EV_PERSIST, on_finished, w);
+	w->ev =
+	    event_new(base, w->pipe[0], EV_READ | EV_PERSIST, on_finished, w);
 	event_add(w->ev, NULL);
 	if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
 		log_warnx("worker: cannot start thread");

@@ -14,8 +14,8 @@ struct event_base;
 struct net;
 
 /* Called once per request: status 0 and error set if there was no answer. */
-typedef void (*net_done)(long status, const char *body, size_t len,
-    const char *error, void *arg);
+typedef void (*net_done)(
+    long status, const char *body, size_t len, const char *error, void *arg);
 
 struct net *net_new(struct event_base *);
 /* Cancels requests in flight (their done is called with an error). */
@@ -31,8 +31,8 @@ int net_pending(const struct net *);
  * Returns 0 if started (done will be called), -1 otherwise.
  */
 int net_http(struct net *, const char *method, const char *url,
-    const char *const *headers, const char *body, size_t len,
-    long timeout_ms, net_done done, void *arg);
+    const char *const *headers, const char *body, size_t len, long timeout_ms,
+    net_done done, void *arg);
 
 /*
  * Sends one e-mail (an RFC 5322 message with headers) over SMTP: url like

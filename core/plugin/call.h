@@ -38,12 +38,12 @@ struct rollin_call {
 	json_t *rows;    /* [ [ ... ], ... ] */
 
 	/* outcome of a call that returned ROLLIN_PENDING */
-	void (*on_finish)(struct rollin_call *, enum rollin_status,
-	    const char *message);
+	void (*on_finish)(
+	    struct rollin_call *, enum rollin_status, const char *message);
 	void *arg;
 
-	char message[512]; /* the plugin's last error, for the registry */
-	json_t *strings;   /* keeps strings handed to the plugin alive */
+	char    message[512]; /* the plugin's last error, for the registry */
+	json_t *strings;      /* keeps strings handed to the plugin alive */
 };
 
 void call_init(struct rollin_call *, struct plugin *);

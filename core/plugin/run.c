@@ -53,16 +53,19 @@ run_import(struct plugin *p, struct db *db, const struct principal *who,
 	rc = run_call(p, &call);
 	if (rc != ROLLIN_OK) {
 		db_rollback(db);
-		rl_fail(err, 422, "import_failed", NULL, "%s could not import "
-		    "%s: %s", p->name, name ? name : "the input",
+		rl_fail(err, 422, "import_failed", NULL,
+		    "%s could not import "
+		    "%s: %s",
+		    p->name, name ? name : "the input",
 		    call.message[0] ? call.message : "the plugin failed");
 		call_clear(&call);
 		return -1;
 	}
 	if (db_commit(db) == -1) {
 		call_clear(&call);
-		return rl_fail(err, 500, "store", NULL, "committing the import "
-		                                       "failed");
+		return rl_fail(err, 500, "store", NULL,
+		    "committing the import "
+		    "failed");
 	}
 	if (call.summary == NULL)
 		call.summary = json_pack("{s:i, s:i, s:[]}", "imported", 0,
@@ -70,7 +73,8 @@ run_import(struct plugin *p, struct db *db, const struct principal *who,
 	*summary = json_incref(call.summary);
 	log_info("import %s by %s: %lld imported, %lld updated, %zu rejected",
 	    name ? name : "-", p->name,
-	    (long long)json_integer_value(json_object_get(*summary, "imported")),
+	    (long long)json_integer_value(
+	        json_object_get(*summary, "imported")),
 	    (long long)json_integer_value(json_object_get(*summary, "updated")),
 	    json_array_size(json_object_get(*summary, "rejected")));
 	call_clear(&call);

@@ -273,9 +273,9 @@ row_to_record(
 			json_object_set_new(doc, *e, v);
 	if (res->parent) {
 		json_object_set_new(doc, res->parent->name,
-		    strcmp(res->parent->key, "id") == 0 ?
-		        json_integer(sqlite3_column_int64(st, COL_PARENT)) :
-		        json_string(db_column_text(st, COL_PARENT)));
+		    strcmp(res->parent->key, "id") == 0
+		        ? json_integer(sqlite3_column_int64(st, COL_PARENT))
+		        : json_string(db_column_text(st, COL_PARENT)));
 		r->parent_id = sqlite3_column_int64(st, COL_PARENT_ID);
 	}
 	json_object_set_new(doc, "rev", json_integer(r->rev));
@@ -305,8 +305,8 @@ fetch(struct db *db, const struct res_sql *q, sqlite3_stmt *st,
 	if (rc != SQLITE_DONE)
 		return rl_fail(err, 500, "store", NULL, "reading %s failed: %s",
 		    q->res->name, sqlite3_errmsg(db_handle(db)));
-	return rl_fail(
-	    err, 404, "not_found", NULL, "there is no %s/%s", q->res->plural, key);
+	return rl_fail(err, 404, "not_found", NULL, "there is no %s/%s",
+	    q->res->plural, key);
 }
 
 int
@@ -433,7 +433,6 @@ record_solution_id(const struct resource *res, const struct record *r)
 	return r->solution_id;
 }
 
-
 /* A key as it appears in a path: slugs as they are, ids as digits. */
 static void
 key_text(json_t *key, char *out, size_t len)
@@ -453,8 +452,8 @@ record_subject(struct db *db, const struct resource *res,
 	(void)db;
 	key_text(json_object_get(r->doc, res->key), k, sizeof(k));
 	if (res->parent) {
-		key_text(json_object_get(r->doc, res->parent->name), p,
-		    sizeof(p));
+		key_text(
+		    json_object_get(r->doc, res->parent->name), p, sizeof(p));
 		snprintf(out, len, "%s/%s/%s/%s", res->parent->plural, p,
 		    res->plural, k);
 	} else
@@ -505,13 +504,15 @@ resolve_refs(struct db *db, const struct resource *res, json_t *doc,
 			continue;
 		/* A key like a cycle's name is unique only within the
 		 * parent that both records share. */
-		scoped = f->ref->parent != NULL && f->ref->parent == res->parent;
+		scoped =
+		    f->ref->parent != NULL && f->ref->parent == res->parent;
 		ref_ids[i] = record_resolve(
 		    db, f->ref, field_ref_key(f), v, scoped ? parent_id : 0);
 		if (ref_ids[i] == 0) {
 			if (json_is_integer(v))
 				return rl_fail(err, 422, "unknown_reference",
-				    f->name, "%s: there is no %s with id %lld%s",
+				    f->name,
+				    "%s: there is no %s with id %lld%s",
 				    f->name, f->ref->name,
 				    (long long)json_integer_value(v),
 				    scoped ? " in this solution" : "");
@@ -663,8 +664,9 @@ forget_personal_data(struct db *db, const struct resource *res,
 			continue;
 		json_object_del(json_object_get(payload, res->name), f->name);
 		snprintf(path, sizeof(path), "$.%s.%s", res->name, f->name);
-		st = db_prepare(db, "UPDATE events SET payload = "
-		                    "json_remove(payload, ?) WHERE subject = ?");
+		st = db_prepare(db,
+		    "UPDATE events SET payload = "
+		    "json_remove(payload, ?) WHERE subject = ?");
 		if (st == NULL)
 			return -1;
 		db_bind_text(st, 1, path);
@@ -688,8 +690,8 @@ emit(struct db *db, const struct resource *res, const struct record *r,
 		json_object_set(payload, "changed", changed);
 	snprintf(type, sizeof(type), "%s.%s", res->name, what);
 	record_subject(db, res, r, subject, sizeof(subject));
-	if (strcmp(what, "deleted") == 0 && forget_personal_data(db, res,
-	                                        subject, payload) == -1) {
+	if (strcmp(what, "deleted") == 0 &&
+	    forget_personal_data(db, res, subject, payload) == -1) {
 		json_decref(payload);
 		return -1;
 	}

@@ -69,7 +69,7 @@ int record_delete(struct db *, const struct resource *, int64_t parent_id,
  * Renders an R_RENDERED record again, for writes elsewhere that change what
  * it shows (new feedback changes a solution's rating). Inside a transaction.
  */
-int	record_rerender(struct db *, const struct resource *, int64_t id);
+int record_rerender(struct db *, const struct resource *, int64_t id);
 
 /* The record as clients see it: a new object. */
 json_t *record_show(struct db *, const struct resource *, const struct record *,

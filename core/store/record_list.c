@@ -237,7 +237,8 @@ record_list(struct db *db, const struct resource *res, int64_t parent_id,
 
 	strbuf_addf(&sql, "%s WHERE 1 = 1", q->from);
 	if (res->parent)
-		strbuf_addf(&sql, " AND t.%s = %lld", q->pcol, (long long)parent_id);
+		strbuf_addf(
+		    &sql, " AND t.%s = %lld", q->pcol, (long long)parent_id);
 	if (res->visible_field && (who == NULL || who->role == ROLE_NONE))
 		strbuf_addf(&sql, " AND t.%s = 1", res->visible_field);
 	for (int i = 0; i < lp->nfilters; i++) {

@@ -85,8 +85,9 @@ parse_node(yaml_parser_t *p, yaml_event_t *ev, char *err, size_t errlen)
 			if (json_object_get(v, key) != NULL) {
 				/* YAML keys are unique; silently taking the
 				 * last would hide a typo'd duplicate. */
-				snprintf(err, errlen, "%zu:%zu: duplicate key "
-				                      "'%s'",
+				snprintf(err, errlen,
+				    "%zu:%zu: duplicate key "
+				    "'%s'",
 				    next.start_mark.line + 1,
 				    next.start_mark.column + 1, key);
 				free(key);

@@ -35,8 +35,8 @@ struct rollin_call;
 
 /* An error a person will read: mapped to the API's JSON error. */
 struct rollin_error {
-	int  status;      /* HTTP status the host reports, e.g. 422 */
-	char field[128];  /* offending field ("rows[3].amount"), or "" */
+	int  status;     /* HTTP status the host reports, e.g. 422 */
+	char field[128]; /* offending field ("rows[3].amount"), or "" */
 	char message[256];
 };
 
@@ -56,9 +56,9 @@ enum rollin_kind {
 
 /* What run() and completions report. */
 enum rollin_status {
-	ROLLIN_OK = 0,       /* done */
-	ROLLIN_FAILED = -1,  /* failed; the message says why */
-	ROLLIN_PENDING = 1,  /* will finish later through host->finish() */
+	ROLLIN_OK = 0,      /* done */
+	ROLLIN_FAILED = -1, /* failed; the message says why */
+	ROLLIN_PENDING = 1, /* will finish later through host->finish() */
 };
 
 /* Called when an outbound HTTP request ends (status 0: no response). */
@@ -72,11 +72,11 @@ typedef void (*rollin_http_done)(struct rollin_call *, long status,
 struct rollin_host {
 	uint32_t abi_major; /* ROLLIN_ABI_MAJOR of the host */
 	uint32_t abi_minor; /* ROLLIN_ABI_MINOR of the host */
-	size_t   size;      /* sizeof(struct rollin_host) as built by the host */
+	size_t   size; /* sizeof(struct rollin_host) as built by the host */
 
 	/* Writes a line to the host's log, prefixed with the plugin's name. */
-	void (*log)(struct rollin_call *, enum rollin_log_level, const char *fmt,
-	    ...) __attribute__((format(printf, 3, 4)));
+	void (*log)(struct rollin_call *, enum rollin_log_level,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 	/*
 	 * The plugin's setting key from the configuration file (plugins:
@@ -100,8 +100,8 @@ struct rollin_host {
 	int (*upsert)(struct rollin_call *, const char *kind, const char *json,
 	    const char *match, struct rollin_error *err);
 	/* Importers: reports a record the plugin itself rejects. */
-	void (*reject)(struct rollin_call *, const char *where,
-	    const char *message);
+	void (*reject)(
+	    struct rollin_call *, const char *where, const char *message);
 	/* Long runs: progress for `rollin import` and the API. */
 	void (*progress)(struct rollin_call *, size_t done, size_t total);
 
@@ -131,12 +131,12 @@ struct rollin_host {
 	    size_t len, rollin_http_done done, void *arg);
 
 	/* Ends a call that returned ROLLIN_PENDING. */
-	void (*finish)(struct rollin_call *, enum rollin_status,
-	    const char *message);
+	void (*finish)(
+	    struct rollin_call *, enum rollin_status, const char *message);
 
 	/* HMAC-SHA256 of data under key, as 64 lowercase hex digits + NUL. */
-	void (*hmac_sha256_hex)(const char *key, size_t keylen, const void *data,
-	    size_t len, char out[65]);
+	void (*hmac_sha256_hex)(const char *key, size_t keylen,
+	    const void *data, size_t len, char out[65]);
 
 	/* Frees memory the host handed out (query results). */
 	void (*free)(void *);
@@ -148,10 +148,10 @@ struct rollin_host {
 	 * line, body). done is called once with status 250 on success.
 	 * user and password may be NULL.
 	 */
-	int (*smtp_send)(struct rollin_call *, const char *url, const char *from,
-	    const char *const *to, const char *message, size_t len,
-	    const char *user, const char *password, rollin_http_done done,
-	    void *arg);
+	int (*smtp_send)(struct rollin_call *, const char *url,
+	    const char *from, const char *const *to, const char *message,
+	    size_t len, const char *user, const char *password,
+	    rollin_http_done done, void *arg);
 
 	/*
 	 * Notifiers: who the event is for, as a JSON array of
@@ -163,19 +163,19 @@ struct rollin_host {
 
 /* The plugin's descriptor, in static storage inside the plugin. */
 struct rollin_plugin {
-	uint32_t         abi_major; /* ROLLIN_ABI_MAJOR the plugin was built with */
-	uint32_t         abi_minor; /* ROLLIN_ABI_MINOR the plugin was built with */
-	const char      *name;      /* unique, [a-z0-9-]+ */
-	const char      *version;
-	const char      *description;
+	uint32_t    abi_major; /* ROLLIN_ABI_MAJOR the plugin was built with */
+	uint32_t    abi_minor; /* ROLLIN_ABI_MINOR the plugin was built with */
+	const char *name;      /* unique, [a-z0-9-]+ */
+	const char *version;
+	const char *description;
 	enum rollin_kind kind;
 
 	/*
 	 * Once, after loading: may read settings and keep state. Returns 0,
 	 * or -1 (the plugin is then disabled with the logged reason).
 	 */
-	int (*init)(const struct rollin_host *, struct rollin_call *,
-	    void **state);
+	int (*init)(
+	    const struct rollin_host *, struct rollin_call *, void **state);
 	/* Once, at shutdown. */
 	void (*fini)(void *state);
 	/* One invocation: an import, a delivery, a report. */
@@ -186,12 +186,12 @@ struct rollin_plugin {
 const struct rollin_plugin *rollin_plugin_entry(const struct rollin_host *);
 
 /* Declares the entry point with default visibility. */
-#define ROLLIN_PLUGIN(descriptor)                                         \
-	__attribute__((visibility("default"))) const struct rollin_plugin *  \
-	rollin_plugin_entry(const struct rollin_host *rollin_host_unused) \
-	{                                                                \
-		(void)rollin_host_unused;                                \
-		return &(descriptor);                                    \
+#define ROLLIN_PLUGIN(descriptor)                                           \
+	__attribute__((visibility("default"))) const struct rollin_plugin * \
+	rollin_plugin_entry(const struct rollin_host *rollin_host_unused)   \
+	{                                                                   \
+		(void)rollin_host_unused;                                   \
+		return &(descriptor);                                       \
 	}
 
 #ifdef __cplusplus
