@@ -46,8 +46,8 @@ keep(struct rollin_call *call, json_t *s)
 }
 
 static void
-host_log(struct rollin_call *call, enum rollin_log_level level,
-    const char *fmt, ...)
+host_log(
+    struct rollin_call *call, enum rollin_log_level level, const char *fmt, ...)
 {
 	char    line[1024];
 	va_list ap;
@@ -75,8 +75,8 @@ host_setting(struct rollin_call *call, const char *key)
 	if (json_is_string(v))
 		return json_string_value(v);
 	if (json_is_integer(v)) {
-		snprintf(buf, sizeof(buf), "%lld",
-		    (long long)json_integer_value(v));
+		snprintf(
+		    buf, sizeof(buf), "%lld", (long long)json_integer_value(v));
 		return keep(call, json_string(buf));
 	}
 	if (json_is_boolean(v))
@@ -194,13 +194,15 @@ host_upsert(struct rollin_call *call, const char *kind, const char *json,
 	}
 	if (k->res->parent) {
 		key = json_object_get(doc, k->res->parent->name);
-		parent = json_is_string(key) ?
-		    record_resolve(call->db, k->res->parent,
-		        k->res->parent->key, key, 0) :
-		    0;
+		parent = json_is_string(key)
+		    ? record_resolve(
+		          call->db, k->res->parent, k->res->parent->key, key, 0)
+		    : 0;
 		if (parent == 0) {
-			fail(err, 422, k->res->parent->name, "%s: there is no %s "
-			    "'%s'", k->res->parent->name, k->res->parent->name,
+			fail(err, 422, k->res->parent->name,
+			    "%s: there is no %s "
+			    "'%s'",
+			    k->res->parent->name, k->res->parent->name,
 			    json_is_string(key) ? json_string_value(key) : "");
 			goto done;
 		}
@@ -214,12 +216,14 @@ host_upsert(struct rollin_call *call, const char *kind, const char *json,
 		snprintf(keytext, sizeof(keytext), "%lld", (long long)id);
 		if (strcmp(k->res->key, "id") != 0)
 			snprintf(keytext, sizeof(keytext), "%s",
-			    json_string_value(json_object_get(r.doc, k->res->key)));
+			    json_string_value(
+			        json_object_get(r.doc, k->res->key)));
 		/* Fields the record has no business of (its own key) stay. */
 		if (record_update(call->db, k->res, parent,
-		        strcmp(k->res->key, "id") == 0 ?
-		            keytext :
-		            json_string_value(json_object_get(r.doc, k->res->key)),
+		        strcmp(k->res->key, "id") == 0
+		            ? keytext
+		            : json_string_value(
+		                  json_object_get(r.doc, k->res->key)),
 		        doc, r.rev, call->who, &r, &why) == -1) {
 			record_clear(&r);
 			goto rl_failed;
@@ -284,7 +288,8 @@ host_query(struct rollin_call *call, const char *sql, const char *params_json,
 
 	if (sqlite3_prepare_v2(db_handle(call->db), sql, -1, &st, NULL) !=
 	    SQLITE_OK) {
-		fail(err, 400, "sql", "%s", sqlite3_errmsg(db_handle(call->db)));
+		fail(
+		    err, 400, "sql", "%s", sqlite3_errmsg(db_handle(call->db)));
 		return NULL;
 	}
 	if (!sqlite3_stmt_readonly(st)) {
@@ -297,16 +302,19 @@ host_query(struct rollin_call *call, const char *sql, const char *params_json,
 		if (!json_is_array(params)) {
 			json_decref(params);
 			sqlite3_finalize(st);
-			fail(err, 400, "params", "parameters must be a JSON array");
+			fail(err, 400, "params",
+			    "parameters must be a JSON array");
 			return NULL;
 		}
 		json_array_foreach(params, i, v)
 		{
 			int idx = (int)i + 1;
 			if (json_is_integer(v))
-				sqlite3_bind_int64(st, idx, json_integer_value(v));
+				sqlite3_bind_int64(
+				    st, idx, json_integer_value(v));
 			else if (json_is_real(v))
-				sqlite3_bind_double(st, idx, json_real_value(v));
+				sqlite3_bind_double(
+				    st, idx, json_real_value(v));
 			else if (json_is_string(v))
 				db_bind_text(st, idx, json_string_value(v));
 			else
@@ -340,7 +348,8 @@ host_query(struct rollin_call *call, const char *sql, const char *params_json,
 	json_decref(params);
 	if (rc != SQLITE_DONE) {
 		json_decref(rows);
-		fail(err, 400, "sql", "%s", sqlite3_errmsg(db_handle(call->db)));
+		fail(
+		    err, 400, "sql", "%s", sqlite3_errmsg(db_handle(call->db)));
 		return NULL;
 	}
 	out = json_dumps(rows, JSON_COMPACT);
@@ -381,8 +390,8 @@ host_row(struct rollin_call *call, const char *json)
 }
 
 static void
-host_finish(struct rollin_call *call, enum rollin_status status,
-    const char *message)
+host_finish(
+    struct rollin_call *call, enum rollin_status status, const char *message)
 {
 	if (message)
 		snprintf(call->message, sizeof(call->message), "%s", message);
@@ -391,8 +400,8 @@ host_finish(struct rollin_call *call, enum rollin_status status,
 }
 
 static void
-host_hmac(const char *key, size_t keylen, const void *data, size_t len,
-    char out[65])
+host_hmac(
+    const char *key, size_t keylen, const void *data, size_t len, char out[65])
 {
 	crypto_auth_hmacsha256_state st;
 	unsigned char                mac[crypto_auth_hmacsha256_BYTES];

@@ -73,8 +73,8 @@ plugin_fail(struct plugin *p, const char *fmt, ...)
 	va_end(ap);
 	if (p->state == PLUGIN_LOADED)
 		p->state = PLUGIN_FAILED;
-	log_warnx("plugin %s: %s", p->name[0] ? p->name : p->file,
-	    p->last_error);
+	log_warnx(
+	    "plugin %s: %s", p->name[0] ? p->name : p->file, p->last_error);
 }
 
 static struct plugin *
@@ -100,16 +100,17 @@ valid_name(const char *s)
 {
 	size_t n = strlen(s);
 
-	return n > 0 && n < 64 && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+	return n > 0 && n < 64 &&
+	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
 }
 
 static void
 load_c(struct plugin_registry *reg, const char *file, const struct config *cfg)
 {
 	const struct rollin_plugin *(*entry)(const struct rollin_host *);
-	struct plugin *p = add(reg, file, "c");
+	struct plugin     *p = add(reg, file, "c");
 	struct rollin_call call;
-	const char    *base = strrchr(file, '/');
+	const char        *base = strrchr(file, '/');
 
 	snprintf(p->name, sizeof(p->name), "%.63s", base ? base + 1 : file);
 	p->name[strcspn(p->name, ".")] = '\0';
@@ -121,9 +122,10 @@ load_c(struct plugin_registry *reg, const char *file, const struct config *cfg)
 	*(void **)(&entry) = dlsym(p->handle, ROLLIN_ENTRY_SYMBOL);
 	if (entry == NULL) {
 		p->state = PLUGIN_REFUSED;
-		plugin_fail(p, "%s exports no %s(): it is not a Rollin plugin, "
-		               "or it was built without ROLLIN_PLUGIN(...) from "
-		               "rollin/plugin.h",
+		plugin_fail(p,
+		    "%s exports no %s(): it is not a Rollin plugin, "
+		    "or it was built without ROLLIN_PLUGIN(...) from "
+		    "rollin/plugin.h",
 		    file, ROLLIN_ENTRY_SYMBOL);
 		dlclose(p->handle);
 		p->handle = NULL;
@@ -138,19 +140,21 @@ load_c(struct plugin_registry *reg, const char *file, const struct config *cfg)
 	}
 	if (p->desc->abi_major != ROLLIN_ABI_MAJOR) {
 		p->state = PLUGIN_REFUSED;
-		plugin_fail(p, "%s was built for plugin ABI %u.%u, but this rollin "
-		               "%s has ABI %u.%u; rebuild the plugin against this "
-		               "rollin's rollin/plugin.h",
-		    file, p->desc->abi_major, p->desc->abi_minor, ROLLIN_VERSION,
-		    ROLLIN_ABI_MAJOR, ROLLIN_ABI_MINOR);
+		plugin_fail(p,
+		    "%s was built for plugin ABI %u.%u, but this rollin "
+		    "%s has ABI %u.%u; rebuild the plugin against this "
+		    "rollin's rollin/plugin.h",
+		    file, p->desc->abi_major, p->desc->abi_minor,
+		    ROLLIN_VERSION, ROLLIN_ABI_MAJOR, ROLLIN_ABI_MINOR);
 		return;
 	}
 	if (p->desc->name == NULL || !valid_name(p->desc->name) ||
 	    p->desc->run == NULL || p->desc->kind < ROLLIN_IMPORTER ||
 	    p->desc->kind > ROLLIN_REPORT) {
 		p->state = PLUGIN_REFUSED;
-		plugin_fail(p, "%s: the descriptor needs a name of lowercase "
-		               "letters, digits and hyphens, a kind and run()",
+		plugin_fail(p,
+		    "%s: the descriptor needs a name of lowercase "
+		    "letters, digits and hyphens, a kind and run()",
 		    file);
 		return;
 	}
@@ -160,15 +164,15 @@ load_c(struct plugin_registry *reg, const char *file, const struct config *cfg)
 	snprintf(p->description, sizeof(p->description), "%s",
 	    p->desc->description ? p->desc->description : "");
 	p->kind = p->desc->kind;
-	p->settings = cfg->plugins ? json_object_get(cfg->plugins, p->name) :
-	                             NULL;
+	p->settings =
+	    cfg->plugins ? json_object_get(cfg->plugins, p->name) : NULL;
 	if (json_is_false(json_object_get(p->settings, "enabled"))) {
 		p->state = PLUGIN_DISABLED;
 		return;
 	}
 	call_init(&call, p);
-	if (p->desc->init && p->desc->init(&plugin_host, &call,
-	                         &p->state_ptr) != 0) {
+	if (p->desc->init &&
+	    p->desc->init(&plugin_host, &call, &p->state_ptr) != 0) {
 		p->state = PLUGIN_FAILED;
 		plugin_fail(p, "init failed%s%s", call.message[0] ? ": " : "",
 		    call.message);
@@ -202,7 +206,8 @@ load_dir(struct plugin_registry *reg, const char *dir, const struct config *cfg)
 	if (d == NULL)
 		return;
 	while ((e = readdir(d)) != NULL) {
-		if (!has_suffix(e->d_name, ".so") && !has_suffix(e->d_name, ".lua"))
+		if (!has_suffix(e->d_name, ".so") &&
+		    !has_suffix(e->d_name, ".lua"))
 			continue;
 		char **grown = realloc(names, (n + 1) * sizeof(*names));
 		if (grown == NULL)
@@ -239,14 +244,15 @@ plugins_load(struct plugin_registry *reg, const struct config *cfg)
 			if (strcmp(reg->items[j].name, p->name) == 0 &&
 			    p->state == PLUGIN_LOADED) {
 				p->state = PLUGIN_REFUSED;
-				plugin_fail(p, "another plugin named %s was "
-				               "loaded first from %s",
+				plugin_fail(p,
+				    "another plugin named %s was "
+				    "loaded first from %s",
 				    p->name, reg->items[j].file);
 			}
 		if (p->state == PLUGIN_LOADED)
-			log_info("plugin %s %s (%s, %s) loaded from %s", p->name,
-			    p->version, plugin_kind_name(p->kind), p->language,
-			    p->file);
+			log_info("plugin %s %s (%s, %s) loaded from %s",
+			    p->name, p->version, plugin_kind_name(p->kind),
+			    p->language, p->file);
 	}
 }
 
@@ -284,11 +290,11 @@ plugins_describe(const struct plugin_registry *reg)
 	for (size_t i = 0; i < reg->n; i++) {
 		const struct plugin *p = &reg->items[i];
 		json_array_append_new(items,
-		    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?}", "name",
-		        p->name, "kind",
-		        p->state == PLUGIN_REFUSED && p->kind == 0 ?
-		            "unknown" :
-		            plugin_kind_name(p->kind),
+		    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?}",
+		        "name", p->name, "kind",
+		        p->state == PLUGIN_REFUSED && p->kind == 0
+		            ? "unknown"
+		            : plugin_kind_name(p->kind),
 		        "version", p->version, "language", p->language, "file",
 		        p->file, "description", p->description, "state",
 		        plugin_state_name(p->state), "last_error",

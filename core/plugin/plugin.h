@@ -27,11 +27,11 @@ struct plugin {
 	enum rollin_kind            kind;
 	enum plugin_state           state;
 	char                        last_error[512];
-	void                       *handle; /* dlopen handle (C) */
-	const struct rollin_plugin *desc;   /* C descriptor */
+	void                       *handle;    /* dlopen handle (C) */
+	const struct rollin_plugin *desc;      /* C descriptor */
 	void                       *state_ptr; /* C plugin's own state */
-	struct script              *script; /* Lua plugin */
-	json_t                     *settings; /* from the config; borrowed */
+	struct script              *script;    /* Lua plugin */
+	json_t                     *settings;  /* from the config; borrowed */
 };
 
 struct plugin_registry {
@@ -46,8 +46,8 @@ struct config;
  * directories are skipped) and initialises them. Never fails: problems
  * are recorded on the plugin and logged.
  */
-void plugins_load(struct plugin_registry *, const struct config *);
-void plugins_unload(struct plugin_registry *);
+void           plugins_load(struct plugin_registry *, const struct config *);
+void           plugins_unload(struct plugin_registry *);
 struct plugin *plugins_find(struct plugin_registry *, const char *name);
 const char    *plugin_kind_name(enum rollin_kind);
 const char    *plugin_state_name(enum plugin_state);
