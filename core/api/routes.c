@@ -75,6 +75,8 @@ const struct route api_routes[] = {
 	    &res_reuse_check, 0 },
 	CRUD_PRIVATE("subscriptions", res_subscription),
 
+	{ GET, "/api/v1/reports", api_report_list, NULL, PUB },
+	{ GET, "/api/v1/reports/{}", api_report_get, NULL, PUB },
 	{ GET, "/api/v1/search", api_search, NULL, PUB },
 	{ GET, "/api/v1/problems", api_problems, NULL, PUB },
 	{ GET, "/api/v1/categories", api_problems, NULL, PUB },

@@ -77,6 +77,13 @@ reply_buffer(struct request *req, int status, const char *content_type,
 		log_warnx("reply_buffer: %s answered twice", req->path);
 		return;
 	}
+	if (req->ev == NULL) {
+		/* A deferred request whose client went away. */
+		log_info("%s %s: client gone before the answer", req->method_name,
+		    req->path);
+		req->status = status;
+		return;
+	}
 	req->status = status;
 	if (content_type)
 		evhttp_add_header(h, "Content-Type", content_type);

@@ -46,4 +46,14 @@ int64_t request_if_match(struct request *);
 /* True if the client is signed in. */
 int request_signed_in(const struct request *);
 
+/*
+ * For handlers that answer later (work done off the loop): returns a heap
+ * copy of the request that the reply functions accept after the handler
+ * has returned, and marks the original as answered. If the client goes
+ * away meanwhile, the copy's ev becomes NULL: replying is then skipped.
+ * Release the copy with request_release() after replying (or not).
+ */
+struct request *request_defer(struct request *);
+void            request_release(struct request *);
+
 #endif

@@ -43,6 +43,52 @@ request_if_match(struct request *req)
 	return rev;
 }
 
+static void
+deferred_gone(struct evhttp_connection *conn, void *arg)
+{
+	struct request *copy = arg;
+
+	(void)conn;
+	copy->ev = NULL;
+}
+
+struct request *
+request_defer(struct request *req)
+{
+	struct request *copy = calloc(1, sizeof(*copy));
+
+	if (copy == NULL || (copy->path = strdup(req->path)) == NULL) {
+		free(copy);
+		return NULL;
+	}
+	copy->ev = req->ev;
+	copy->srv = req->srv;
+	copy->db = req->db;
+	copy->cfg = req->cfg;
+	copy->route = req->route;
+	copy->method = req->method;
+	copy->method_name = req->method_name;
+	copy->start = req->start;
+	copy->who = req->who;
+	TAILQ_INIT(&copy->query);
+	evhttp_connection_set_closecb(evhttp_request_get_connection(req->ev),
+	    deferred_gone, copy);
+	req->status = -1; /* answered through the copy */
+	return copy;
+}
+
+void
+request_release(struct request *copy)
+{
+	if (copy == NULL)
+		return;
+	if (copy->ev != NULL)
+		evhttp_connection_set_closecb(
+		    evhttp_request_get_connection(copy->ev), NULL, NULL);
+	free(copy->path);
+	free(copy);
+}
+
 int
 request_signed_in(const struct request *req)
 {

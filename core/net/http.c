@@ -320,6 +320,10 @@ net_http(struct net *n, const char *method, const char *url,
 		return -1;
 	curl_easy_setopt(t->easy, CURLOPT_URL, url);
 	curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	/* Raw-file hosts answer with redirects; follow a few, same schemes. */
+	curl_easy_setopt(t->easy, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(t->easy, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(t->easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(t->easy, CURLOPT_USERAGENT, "rollin/" ROLLIN_VERSION);
 	for (size_t i = 0; headers && headers[i]; i++)
 		t->headers = curl_slist_append(t->headers, headers[i]);

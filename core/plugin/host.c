@@ -179,7 +179,7 @@ host_upsert(struct rollin_call *call, const char *kind, const char *json,
 	json_error_t              jerr;
 	json_t                   *doc, *key;
 	int64_t                   parent = 0, id = 0;
-	char                      keytext[32];
+	char                      keytext[128];
 	int                       rc = -1;
 
 	for (k = import_kinds; k->kind; k++)
@@ -211,23 +211,22 @@ host_upsert(struct rollin_call *call, const char *kind, const char *json,
 	if (match != NULL && (key = json_object_get(doc, match)) != NULL)
 		id = record_resolve(call->db, k->res, match, key, parent);
 	if (id != 0) {
+		int64_t rev;
+
 		if (record_get_by_id(call->db, k->res, id, &r, &why) == -1)
 			goto rl_failed;
-		snprintf(keytext, sizeof(keytext), "%lld", (long long)id);
-		if (strcmp(k->res->key, "id") != 0)
-			snprintf(keytext, sizeof(keytext), "%s",
-			    json_string_value(
-			        json_object_get(r.doc, k->res->key)));
-		/* Fields the record has no business of (its own key) stay. */
-		if (record_update(call->db, k->res, parent,
-		        strcmp(k->res->key, "id") == 0
-		            ? keytext
-		            : json_string_value(
-		                  json_object_get(r.doc, k->res->key)),
-		        doc, r.rev, call->who, &r, &why) == -1) {
-			record_clear(&r);
+		/* The record's key, for the update; then the record goes. */
+		snprintf(keytext, sizeof(keytext), "%s",
+		    json_is_integer(json_object_get(r.doc, k->res->key)) ?
+		        "" :
+		        json_string_value(json_object_get(r.doc, k->res->key)));
+		if (keytext[0] == '\0')
+			snprintf(keytext, sizeof(keytext), "%lld", (long long)id);
+		rev = r.rev;
+		record_clear(&r);
+		if (record_update(call->db, k->res, parent, keytext, doc, rev,
+		        call->who, &r, &why) == -1)
 			goto rl_failed;
-		}
 		summary_count(call, "updated");
 	} else {
 		if (record_create(call->db, k->res, parent, doc, call->who, &r,

@@ -109,8 +109,8 @@ run_report(struct plugin *p, struct db *db, json_t *params, json_t **table,
 		call_clear(&call);
 		return -1;
 	}
-	*table = json_pack("{s:O, s:O}", "columns", call.columns, "rows",
-	    call.rows ? call.rows : json_array());
+	*table = json_pack("{s:O, s:o}", "columns", call.columns, "rows",
+	    call.rows ? json_incref(call.rows) : json_array());
 	call_clear(&call);
 	return 0;
 }

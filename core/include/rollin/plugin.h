@@ -93,9 +93,10 @@ struct rollin_host {
 	 * Importers: creates or updates one record of kind ("organisation",
 	 * "solution", "release", ...) from a JSON object, through the same
 	 * validation as the API; all or nothing for that record. match names
-	 * the field that identifies an existing record (e.g. "slug", "url"),
-	 * or NULL to always create. Returns 0, or -1 with err filled; a
-	 * rejected record is also counted in the import's summary.
+	 * the field that identifies an existing record (e.g. "slug",
+	 * "repository"), or NULL to always create. Returns 0, or -1 with err
+	 * filled; the importer then reports the record with reject(), which
+	 * is what puts it into the import's summary.
 	 */
 	int (*upsert)(struct rollin_call *, const char *kind, const char *json,
 	    const char *match, struct rollin_error *err);
@@ -111,7 +112,8 @@ struct rollin_host {
 	/* Reports: a parameter of the report request, or NULL. */
 	const char *(*param)(struct rollin_call *, const char *name);
 	/*
-	 * Reports: runs a read-only SQL query with JSON-array parameters and
+	 * Reports and importers: runs a read-only SQL query (a statement that
+	 * would write is refused) with JSON-array parameters and
 	 * returns its rows as a JSON array of arrays (caller frees with
 	 * host->free), or NULL with err filled.
 	 */
