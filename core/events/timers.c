@@ -119,7 +119,9 @@ static const struct kind kinds[] = {
 	    "AND NOT EXISTS (SELECT 1 FROM time_events t WHERE t.occurrence = "
 	    "'solution.stale:' || s.id || ':' || "
 	    "max(s.touched_at, coalesce(s.confirmed_at, ''))) "
-	    "ORDER BY s.id" },
+	    /* "+": rowid order must not lead the planner into a full scan
+	     * of the table instead of the solutions_fresh index. */
+	    "ORDER BY +s.id" },
 };
 
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))

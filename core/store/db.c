@@ -168,6 +168,9 @@ db_close(struct db *db)
 		return;
 	db_trim(db);
 	flush_cache(db);
+	/* Gives the planner the statistics it lacks (SQLite's advice). */
+	if (db->handle != NULL && !sqlite3_db_readonly(db->handle, "main"))
+		sqlite3_exec(db->handle, "PRAGMA optimize", NULL, NULL, NULL);
 	if (db->handle != NULL && sqlite3_close(db->handle) != SQLITE_OK)
 		log_warnx("db_close: %s", sqlite3_errmsg(db->handle));
 	free(db->path);

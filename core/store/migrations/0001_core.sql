@@ -201,15 +201,29 @@ CREATE TRIGGER solutions_ai AFTER INSERT ON solutions BEGIN
 	        WHERE new.licence IS NOT NULL;
 END;
 
-CREATE TRIGGER solutions_au AFTER UPDATE OF name, summary, description,
-    problems, processes, target_groups, standards, categories, maturity,
-    licence ON solutions BEGIN
+-- Only when indexed text or facet values really change: the generic
+-- UPDATE sets every column, and re-indexing a 2 KB description or
+-- rewriting sixteen facet rows on every write is what writes cost most.
+CREATE TRIGGER solutions_au_fts AFTER UPDATE ON solutions
+WHEN old.name IS NOT new.name OR old.summary IS NOT new.summary OR
+    old.description IS NOT new.description OR
+    old.problems IS NOT new.problems OR old.processes IS NOT new.processes
+BEGIN
 	DELETE FROM solution_fts WHERE rowid = old.id;
 	INSERT INTO solution_fts(rowid, name, summary, description, problems,
 	    processes)
 	VALUES (new.id, new.name, new.summary, new.description,
 	    (SELECT group_concat(value, ' ') FROM json_each(new.problems)),
 	    (SELECT group_concat(value, ' ') FROM json_each(new.processes)));
+END;
+
+CREATE TRIGGER solutions_au_facets AFTER UPDATE ON solutions
+WHEN old.problems IS NOT new.problems OR old.processes IS NOT new.processes
+    OR old.target_groups IS NOT new.target_groups OR
+    old.standards IS NOT new.standards OR
+    old.categories IS NOT new.categories OR
+    old.maturity IS NOT new.maturity OR old.licence IS NOT new.licence
+BEGIN
 	DELETE FROM solution_facets WHERE solution_id = old.id;
 	INSERT OR IGNORE INTO solution_facets
 	    SELECT new.id, 'problem', value FROM json_each(new.problems)
