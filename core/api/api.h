@@ -52,9 +52,21 @@ void api_delivery_retry(struct request *);
 void api_report_list(struct request *);
 void api_report_get(struct request *);
 
+/* api/eol.c: the endoflife.date API v1 for the catalogue's solutions */
+void api_eol_index(struct request *);
+void api_eol_products(struct request *);
+void api_eol_product(struct request *);
+void api_eol_latest(struct request *);
+void api_eol_release(struct request *);
+
 /* api/search.c */
 void api_search(struct request *);
 void api_problems(struct request *);
+
+/* http/session.c: signing a browser in and out */
+void api_session_create(struct request *);
+void api_session_get(struct request *);
+void api_session_delete(struct request *);
 
 /* api/meta.c */
 void api_index(struct request *);

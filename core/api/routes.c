@@ -35,6 +35,9 @@
 const struct route api_routes[] = {
 	{ GET, "/api/v1", api_index, NULL, PUB },
 	{ GET, "/api/v1/openapi.yaml", api_openapi, NULL, PUB },
+	{ GET, "/api/v1/session", api_session_get, NULL, PUB },
+	{ POST, "/api/v1/session", api_session_create, NULL, 0 },
+	{ DELETE, "/api/v1/session", api_session_delete, NULL, 0 },
 	CRUD("organisations", res_organisation),
 	CRUD("contacts", res_contact),
 
@@ -52,6 +55,7 @@ const struct route api_routes[] = {
 	NESTED("adoptions", res_adoption),
 
 	NESTED("assessments", res_assessment),
+	NESTED("dependencies", res_dependency),
 	{ GET, "/api/v1/solutions/{}/overview", api_solution_overview,
 	    &res_solution, PUB },
 	{ GET, "/api/v1/solutions/{}/rollin-stats", api_rollin_stats,
@@ -75,6 +79,10 @@ const struct route api_routes[] = {
 	    &res_reuse_check, 0 },
 	CRUD_PRIVATE("subscriptions", res_subscription),
 
+	/* Third-party products that solutions depend on; admins write them. */
+	CRUD("products", res_product),
+	CRUD("products/{}/cycles", res_product_cycle),
+
 	{ GET, "/api/v1/reports", api_report_list, NULL, PUB },
 	{ GET, "/api/v1/reports/{}", api_report_get, NULL, PUB },
 	{ GET, "/api/v1/search", api_search, NULL, PUB },
@@ -82,6 +90,30 @@ const struct route api_routes[] = {
 	{ GET, "/api/v1/categories", api_problems, NULL, PUB },
 	{ GET, "/api/v1/events", api_events, NULL, 0 },
 	{ GET, "/api/v1/events/{}/recipients", api_event_recipients, NULL, 0 },
+	{ GET, "/api/v1/deliveries", api_deliveries_list, NULL, 0 },
+	{ GET, "/api/v1/deliveries/status", api_deliveries_status, NULL, 0 },
+	{ POST, "/api/v1/deliveries/{}/retry", api_delivery_retry, NULL,
+	    ROUTE_NO_BODY },
+
+	/*
+	 * endoflife.date API v1 for the catalogue's solutions (api/eol.c).
+	 * Its clients ask with and without a trailing slash; "latest" comes
+	 * before the release it would otherwise be taken for.
+	 */
+	{ GET, "/eol/api/v1", api_eol_index, NULL, PUB },
+	{ GET, "/eol/api/v1/", api_eol_index, NULL, PUB },
+	{ GET, "/eol/api/v1/products", api_eol_products, NULL, PUB },
+	{ GET, "/eol/api/v1/products/", api_eol_products, NULL, PUB },
+	{ GET, "/eol/api/v1/products/{}", api_eol_product, NULL, PUB },
+	{ GET, "/eol/api/v1/products/{}/", api_eol_product, NULL, PUB },
+	{ GET, "/eol/api/v1/products/{}/releases/latest", api_eol_latest, NULL,
+	    PUB },
+	{ GET, "/eol/api/v1/products/{}/releases/latest/", api_eol_latest,
+	    NULL, PUB },
+	{ GET, "/eol/api/v1/products/{}/releases/{}", api_eol_release, NULL,
+	    PUB },
+	{ GET, "/eol/api/v1/products/{}/releases/{}/", api_eol_release, NULL,
+	    PUB },
 	{ 0, NULL, NULL, NULL, 0 },
 };
 

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <event2/event.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +52,8 @@ usage(FILE *out)
 	    "Imports records from each SOURCE: a file, a directory (every\n"
 	    "file below it that the importer reads, e.g. *.yml and *.yaml,\n"
 	    "in name order) or an http(s) URL. The importer follows from the\n"
-	    "extension (.yml/.yaml: publiccode) unless --plugin names one.\n"
+	    "extension (.yml/.yaml: publiccode; .json: endoflife, for\n"
+	    "endoflife.date product files) unless --plugin names one.\n"
 	    "Records are validated as the API validates them; a rejected\n"
 	    "record is reported with its reason and the others still land.\n\n"
 	    "Exit status: 0 if nothing was rejected, 1 if something was,\n"
@@ -75,6 +77,39 @@ ext_of(const char *path)
 	return dot > base ? dot - 1 : NULL;
 }
 
+static int
+is_url(const char *s)
+{
+	return strncasecmp(s, "http://", 7) == 0 ||
+	    strncasecmp(s, "https://", 8) == 0;
+}
+
+/*
+ * JSON is a format, not a kind of record: a local .json file goes to the
+ * endoflife importer only if it looks like what endoflife.date's API v1
+ * answers for a product (an object whose "result" has a "name" and a
+ * "releases" array). The last verdict is kept, since a file is asked
+ * about more than once.
+ */
+static int
+looks_like_endoflife(const char *path)
+{
+	static char last[4096];
+	static int  verdict;
+	json_t     *doc, *result;
+
+	if (last[0] != '\0' && strcmp(last, path) == 0)
+		return verdict;
+	doc = json_load_file(path, 0, NULL);
+	result = json_object_get(doc, "result");
+	verdict = json_is_object(result) &&
+	    json_is_string(json_object_get(result, "name")) &&
+	    json_is_array(json_object_get(result, "releases"));
+	json_decref(doc);
+	snprintf(last, sizeof(last), "%s", path);
+	return verdict;
+}
+
 /* The default importer for a path or URL, or NULL. */
 static const char *
 plugin_for(const char *path)
@@ -85,10 +120,15 @@ plugin_for(const char *path)
 	if (ext == NULL)
 		return NULL;
 	n = strcspn(ext, "?#");
-	for (size_t i = 0; i < sizeof(by_ext) / sizeof(by_ext[0]); i++)
-		if (strlen(by_ext[i].ext) == n &&
-		    strncasecmp(ext, by_ext[i].ext, n) == 0)
-			return by_ext[i].plugin;
+	for (size_t i = 0; i < sizeof(by_ext) / sizeof(by_ext[0]); i++) {
+		if (strlen(by_ext[i].ext) != n ||
+		    strncasecmp(ext, by_ext[i].ext, n) != 0)
+			continue;
+		if (strcmp(by_ext[i].plugin, "endoflife") == 0 &&
+		    !is_url(path) && !looks_like_endoflife(path))
+			return NULL;
+		return by_ext[i].plugin;
+	}
 	return NULL;
 }
 
@@ -162,13 +202,6 @@ walk(struct sources *s, const char *dir, const char *plugin)
 	}
 	closedir(d);
 	return rc;
-}
-
-static int
-is_url(const char *s)
-{
-	return strncasecmp(s, "http://", 7) == 0 ||
-	    strncasecmp(s, "https://", 8) == 0;
 }
 
 /* Expands the arguments; prints why and returns -1 if one is unusable. */

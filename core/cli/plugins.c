@@ -85,7 +85,9 @@ cmd_plugins(int argc, char **argv)
 			    p->version[0] ? p->version : "-", p->language,
 			    plugin_state_name(p->state), p->file);
 			if (p->last_error[0])
-				printf("%22s error: %s\n", "", p->last_error);
+				printf("%22s %s: %s\n", "",
+				    p->state == PLUGIN_DISABLED ? "note" : "error",
+				    p->last_error);
 		}
 		if (reg.n == 0)
 			printf("(no plugins in %s)\n", cfg.plugin_dirs);

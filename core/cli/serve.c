@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "demo/demo.h"
+#include "events/delivery.h"
 #include "events/timers.h"
 #include "http/server.h"
 #include "loop/checkpoint.h"
@@ -104,6 +105,7 @@ cmd_serve(int argc, char **argv)
 	struct checkpointer *ckpt = NULL;
 	struct timer_config  tcfg;
 	struct timer        *timer = NULL;
+	struct delivery     *delivery = NULL;
 	char                 why[256];
 	int                  ch, demo = 0, rc = 1;
 
@@ -170,6 +172,9 @@ cmd_serve(int argc, char **argv)
 	event_add(s.sigterm, NULL);
 	s.net = net_new(s.base);
 	net_set_default(s.net);
+	/* Notifiers follow the event log; what waited while down goes first. */
+	if ((delivery = delivery_start(s.base, db, &s.plugins)) == NULL)
+		goto free_base;
 	/* Imports and reports run off the loop, on their own connection. */
 	s.worker = worker_start(s.base, cfg.db);
 	worker_set_default(s.worker);
@@ -192,6 +197,8 @@ cmd_serve(int argc, char **argv)
 free_base:
 	timer_stop(timer);
 	worker_stop(s.worker);
+	/* Deliveries in flight are cancelled, and sent again after a start. */
+	delivery_stop(delivery);
 	net_free(s.net);
 	event_free(s.sigint);
 	event_free(s.sigterm);

@@ -142,5 +142,9 @@ extern const struct resource res_cost_report;
 extern const struct resource res_assessment;
 extern const struct resource res_reuse_check;
 extern const struct resource res_subscription;
+/* Third-party products and dependencies, in domain/product.c. */
+extern const struct resource res_product;
+extern const struct resource res_product_cycle;
+extern const struct resource res_dependency;
 
 #endif

@@ -1,17 +1,20 @@
 #include <event2/buffer.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 
+#include "api/api.h"
 #include "config/config.h"
 #include "http/reply.h"
 #include "http/request.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "http/session.h"
 #include "http/static.h"
 #include "store/db.h"
 #include "store/tokens.h"
@@ -104,8 +107,44 @@ request_done(struct evhttp_request *ev, void *arg)
 	srv->inflight--;
 }
 
-/* Sign-in: "Authorization: Bearer <token>". A wrong token is an error,
- * not anonymity, so a typo never silently downgrades a client. */
+/*
+ * Sign-in by the web session cookie (http/session.h). An unknown or
+ * expired session means anonymity, not an error: browsers keep cookies
+ * longer than sessions live, and the page then offers to sign in again.
+ * Every write under a session must carry the session's CSRF token in
+ * X-CSRF-Token; SameSite=Strict already keeps the cookie off requests
+ * from other sites, the token also guards older browsers. Signing in
+ * ignores any old cookie: it replaces that session.
+ */
+static int
+authenticate_session(struct request *req)
+{
+	struct evkeyvalq *in = evhttp_request_get_input_headers(req->ev);
+	const char       *cookie = evhttp_find_header(in, "Cookie"), *sent;
+	char              id[SESSION_ID_LEN], csrf[SESSION_CSRF_LEN];
+
+	if (cookie == NULL || session_cookie_value(cookie, id) == -1 ||
+	    req->route->handler == api_session_create)
+		return 0;
+	if (session_find(req->db, id, &req->who, csrf) == -1)
+		return 0;
+	if (req->method == EVHTTP_REQ_GET || req->method == EVHTTP_REQ_HEAD)
+		return 0;
+	sent = evhttp_find_header(in, "X-CSRF-Token");
+	if (sent == NULL || strlen(sent) != strlen(csrf) ||
+	    sodium_memcmp(sent, csrf, strlen(csrf)) != 0) {
+		memset(&req->who, 0, sizeof(req->who));
+		reply_errorf(req, 403, "csrf", NULL,
+		    "a change made with a "
+		    "session cookie needs the session's X-CSRF-Token header");
+		return -1;
+	}
+	return 0;
+}
+
+/* Sign-in: "Authorization: Bearer <token>", else a session cookie. A
+ * wrong token is an error, not anonymity, so a typo never silently
+ * downgrades a client. */
 static int
 authenticate(struct request *req)
 {
@@ -113,7 +152,7 @@ authenticate(struct request *req)
 	    evhttp_request_get_input_headers(req->ev), "Authorization");
 
 	if (h == NULL)
-		return 0;
+		return authenticate_session(req);
 	if (strncasecmp(h, "Bearer ", 7) != 0) {
 		reply_errorf(req, 401, "unauthenticated", NULL,
 		    "the "
@@ -276,7 +315,8 @@ dispatch(struct evhttp_request *ev, void *arg)
 		    "string is not valid");
 		goto done;
 	}
-	if (strncmp(req.path, "/api/", 5) == 0 || strcmp(req.path, "/api") == 0)
+	if (strncmp(req.path, "/api/", 5) == 0 || strcmp(req.path, "/api") == 0 ||
+	    strncmp(req.path, "/eol/", 5) == 0)
 		dispatch_api(&req);
 	else
 		static_serve(&req);

@@ -117,6 +117,9 @@ static const struct import_kind {
 	{ "feedback", &res_feedback },
 	{ "cost_report", &res_cost_report },
 	{ "assessment", &res_assessment },
+	{ "product", &res_product },
+	{ "product_cycle", &res_product_cycle },
+	{ "dependency", &res_dependency },
 	{ NULL, NULL },
 };
 

@@ -170,6 +170,14 @@ load_c(struct plugin_registry *reg, const char *file, const struct config *cfg)
 		p->state = PLUGIN_DISABLED;
 		return;
 	}
+	/* A notifier delivers somewhere only once it is told where. */
+	if (p->kind == ROLLIN_NOTIFIER && p->settings == NULL) {
+		p->state = PLUGIN_DISABLED;
+		snprintf(p->last_error, sizeof(p->last_error),
+		    "not configured: add plugins: %s: ... to the config file",
+		    p->name);
+		return;
+	}
 	call_init(&call, p);
 	if (p->desc->init &&
 	    p->desc->init(&plugin_host, &call, &p->state_ptr) != 0) {

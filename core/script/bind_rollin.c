@@ -40,6 +40,11 @@ script_need_call(lua_State *L, const char *fn)
 	if (r == NULL || r->call == NULL)
 		luaL_error(L, "%s is available only while init() or run() runs",
 		    fn);
+	/* A stopped call does nothing more: its next instructions fail. */
+	if (r->stop != SCRIPT_GOING) {
+		lua_pushstring(L, script_stop_message(r->stop));
+		lua_error(L);
+	}
 	return r;
 }
 
@@ -326,14 +331,14 @@ table_part(lua_State *L, const char *fn,
 	return 1;
 }
 
-static int
-l_columns(lua_State *L)
+int
+script_columns(lua_State *L)
 {
 	return table_part(L, "rollin.columns", plugin_host.columns);
 }
 
-static int
-l_row(lua_State *L)
+int
+script_row(lua_State *L)
 {
 	return table_part(L, "rollin.row", plugin_host.row);
 }
@@ -362,8 +367,8 @@ static const luaL_Reg rollin_functions[] = {
 	{ "event", l_event },
 	{ "param", l_param },
 	{ "query", l_query },
-	{ "columns", l_columns },
-	{ "row", l_row },
+	{ "columns", script_columns },
+	{ "row", script_row },
 	{ "hmac_sha256_hex", l_hmac },
 	{ "json_encode", script_json_encode },
 	{ "json_decode", script_json_decode },

@@ -67,6 +67,34 @@ script_slice_end(struct script_run *r)
 }
 
 /*
+ * Charges n units of C work (steps of a pattern match, elements a table
+ * function moves) to the running call, which the count hook cannot see,
+ * and stops the call like the hook does when its budget or time is gone.
+ * Raised from a C function, the error leaves hooks switched on.
+ */
+void
+script_charge(lua_State *L, long long n)
+{
+	struct script_run *r = script_of(L)->current;
+
+	if (r == NULL)
+		return;
+	if (r->stop == SCRIPT_GOING) {
+		r->budget -= n;
+		if (r->budget <= 0)
+			script_stop(r, SCRIPT_OUT_OF_BUDGET);
+		else if (r->ran_ns + (script_clock_ns() - r->slice_start) >
+		    r->limit_ns)
+			script_stop(r, SCRIPT_OUT_OF_TIME);
+	}
+	if (r->stop != SCRIPT_GOING) {
+		lua_sethook(L, script_hook, LUA_MASKCOUNT, 1);
+		lua_pushstring(L, script_stop_message(r->stop));
+		lua_error(L);
+	}
+}
+
+/*
  * The hook. The thread's own count tells how many instructions ran since
  * the last call (1 on a thread re-armed after a stop, which may run again
  * in a later call and then goes back to the normal interval). Lua code

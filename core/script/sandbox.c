@@ -22,11 +22,19 @@
  *			sandbox's globals unless an env is given: crafted
  *			bytecode can break the VM's memory safety
  *	pcall, xpcall	cannot catch a stop of the call (memory cap,
- *			instruction budget, time limit): they re-raise it
+ *			instruction budget, time limit): they re-raise it;
+ *			xpcall's handler is not called after a stop
+ *	coroutine.create, coroutine.wrap
+ *			the function runs under a pcall (see
+ *			coroutine_body), so no coroutine ends with the
+ *			hook switched off
  *	setmetatable	refuses __gc: finalizers run with hooks switched
  *			off (lgc.c GCTM), so a loop in one would never stop
  * Removed from string:
  *	dump		bytecode is refused anyway; nothing to make it with
+ * Replaced in string and table (bounded.c): find, match, gmatch, gsub,
+ * rep, insert, remove and move loop in C where the hook cannot see them;
+ * the replacements charge their steps to the budget.
  * The strings' metatable is locked (__metatable), so getmetatable("")
  * gives nothing to modify or to look removed functions up in.
  * Warnings (warn()) go to the log.
@@ -174,17 +182,82 @@ sandbox_pcall(lua_State *L)
 	return finish_pcall(L, status, 0);
 }
 
+/*
+ * xpcall's message handler around the script's own. An error the hook
+ * raised reaches the handler while the hook is switched off (ldo.c calls
+ * it before unwinding, with allowhook still 0), so after a stop the
+ * script's handler is not called at all: it could loop unstopped.
+ */
+static int
+xpcall_handler(lua_State *L)
+{
+	struct script *s = script_of(L);
+
+	if (s->current == NULL || s->current->stop != SCRIPT_GOING)
+		return 1;
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, 1);
+	return 1;
+}
+
 static int
 sandbox_xpcall(lua_State *L)
 {
 	int status, n = lua_gettop(L);
 
 	luaL_checktype(L, 2, LUA_TFUNCTION);
+	lua_pushvalue(L, 2);
+	lua_pushcclosure(L, xpcall_handler, 1);
+	lua_replace(L, 2);
 	lua_pushboolean(L, 1);
 	lua_pushvalue(L, 1);
 	lua_rotate(L, 3, 2);
 	status = lua_pcallk(L, n - 2, LUA_MULTRET, 2, 2, finish_pcall);
 	return finish_pcall(L, status, 2);
+}
+
+/*
+ * Every coroutine a script makes runs its function under a pcall of its
+ * own, which the error is raised again from. An error the hook raises
+ * leaves the hook switched off in its thread (allowhook 0) until a pcall
+ * unwinds it; a coroutine that died of one without a pcall would run its
+ * pending __close handlers unstopped when coroutine.close or
+ * coroutine.wrap reset it. The pcall's unwinding switches the hook back
+ * on and closes those variables under it.
+ */
+static int
+coroutine_body_k(lua_State *L, int status, lua_KContext ctx)
+{
+	(void)ctx;
+	if (status != LUA_OK && status != LUA_YIELD)
+		return lua_error(L);
+	return lua_gettop(L);
+}
+
+static int
+coroutine_body(lua_State *L)
+{
+	int status;
+
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	status = lua_pcallk(L, lua_gettop(L) - 1, LUA_MULTRET, 0, 0,
+	    coroutine_body_k);
+	return coroutine_body_k(L, status, 0);
+}
+
+/* coroutine.create and coroutine.wrap (upvalue 1) of coroutine_body. */
+static int
+sandbox_coroutine(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TFUNCTION);
+	lua_settop(L, 1);
+	lua_pushcclosure(L, coroutine_body, 1);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, 1, 1);
+	return 1;
 }
 
 /* setmetatable(t, mt) as in lbaselib.c, but never with a finalizer. */
@@ -321,10 +394,20 @@ script_open_sandbox(lua_State *L)
 	lua_setfield(L, -3, LUA_OSLIBNAME);
 	lua_pop(L, 1);
 
+	lua_getfield(L, -1, LUA_COLIBNAME);
+	lua_getfield(L, -1, "create");
+	lua_pushcclosure(L, sandbox_coroutine, 1);
+	lua_setfield(L, -2, "create");
+	lua_getfield(L, -1, "wrap");
+	lua_pushcclosure(L, sandbox_coroutine, 1);
+	lua_setfield(L, -2, "wrap");
+	lua_pop(L, 1);
+
 	lua_getfield(L, -1, LUA_STRLIBNAME);
 	lua_pushnil(L);
 	lua_setfield(L, -2, "dump");
 	lua_pop(L, 1);
+	script_open_bounded(L);
 	lua_pushliteral(L, "");
 	lua_getmetatable(L, -1);
 	lua_pushboolean(L, 0);

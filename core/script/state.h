@@ -4,6 +4,7 @@
  *
  *	alloc.c		the accounting allocator (memory cap)
  *	budget.c	the count hook (instruction budget, time limit)
+ *	bounded.c	library functions that charge their C loops
  *	sandbox.c	which libraries and functions a script gets, and why
  *	bind_rollin.c	the `rollin` table: the host table for Lua
  *	bind_json.c	Lua values <-> JSON (jansson)
@@ -117,11 +118,15 @@ void *script_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
 int64_t     script_clock_ns(void);
 void        script_hook(lua_State *, lua_Debug *);
 void        script_arm(lua_State *);
+void        script_charge(lua_State *, long long n);
 void        script_stop(struct script_run *, enum script_stop);
 const char *script_stop_message(enum script_stop);
 /* Starts and ends a slice of Lua time for r (sets s->current). */
 void script_slice_begin(struct script_run *);
 void script_slice_end(struct script_run *);
+
+/* bounded.c: replaces library functions whose C loops need charging. */
+void script_open_bounded(lua_State *);
 
 /* sandbox.c */
 int  script_open_sandbox(lua_State *);
@@ -145,6 +150,9 @@ void               script_box_release(struct script_box *);
 void script_open_rollin(lua_State *);
 /* The running call, or a Lua error naming fn if there is none. */
 struct script_run *script_need_call(lua_State *, const char *fn);
+/* rollin.columns and rollin.row, also for a report's returned table. */
+int  script_columns(lua_State *);
+int  script_row(lua_State *);
 void script_log(struct script_run *, struct script *, enum rollin_log_level,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 

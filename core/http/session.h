@@ -1,0 +1,51 @@
+/*
+ * Web sessions: a browser signs in once with an API token and then sends
+ * an HttpOnly, SameSite=Strict cookie instead of the token.
+ *
+ * Sessions live in the server's memory only: a restart signs every
+ * browser out, which is acceptable for a sign-in that costs one paste.
+ * The store keeps the BLAKE2b hash of each 256-bit session id, never the
+ * id itself, together with the principal of the token used to sign in
+ * and a per-session CSRF token that the page must echo in X-CSRF-Token
+ * on every write. A session ends on sign-out, after SESSION_IDLE seconds
+ * without a request, SESSION_MAX_AGE seconds after sign-in, or as soon
+ * as the token it was opened with is revoked.
+ */
+#ifndef ROLLIN_HTTP_SESSION_H
+#define ROLLIN_HTTP_SESSION_H
+
+#include <time.h>
+
+#include "domain/access.h"
+
+#define SESSION_COOKIE   "rollin_session"
+#define SESSION_ID_LEN   44 /* 43 base64url characters + NUL */
+#define SESSION_CSRF_LEN 44
+#define SESSION_IDLE     (8 * 3600)
+#define SESSION_MAX_AGE  (24 * 3600)
+#define SESSION_MAX      4096 /* beyond, the least recently used goes */
+
+struct db;
+
+/* Opens a session for who; fills the cookie value and the CSRF token. */
+int session_open(const struct principal *who, char id[SESSION_ID_LEN],
+    char csrf[SESSION_CSRF_LEN]);
+/*
+ * Finds the session behind a cookie value and refreshes its idle time.
+ * Fills who and csrf (either may be NULL); -1 if there is none, it has
+ * expired, or its token has been revoked meanwhile.
+ */
+int session_find(struct db *, const char *id, struct principal *who,
+    char csrf[SESSION_CSRF_LEN]);
+/* Ends the session behind a cookie value, if any. */
+void session_close(const char *id);
+/* Ends every session (shutdown, tests). */
+void session_close_all(void);
+
+/*
+ * The value of the session cookie in a Cookie header, copied to out;
+ * -1 if the header carries none (or a malformed one).
+ */
+int session_cookie_value(const char *cookie_header, char out[SESSION_ID_LEN]);
+
+#endif
