@@ -19,6 +19,7 @@ static const struct command {
 	{ "plugins", cmd_plugins, "list plugins and their state" },
 	{ "report", cmd_report, "run a report: JSON, CSV or HTML" },
 	{ "org", cmd_org, "add an organisation (to bootstrap tokens)" },
+	{ "backup", cmd_backup, "copy the database consistently, also while serving" },
 	{ "import", cmd_import,
 	    "import publiccode.yml and other files through importers" },
 	{ NULL, NULL, NULL },

@@ -35,6 +35,7 @@ int cmd_token(int argc, char **argv);
 int cmd_plugins(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_org(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 
 #endif

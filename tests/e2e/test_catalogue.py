@@ -3,6 +3,7 @@ created, read, changed and (where the product allows it) deleted, lists
 filter, sort and page through every record exactly once."""
 
 import base64
+import os
 import unittest
 import urllib.parse
 
@@ -314,9 +315,21 @@ class CatalogueTest(ServerTest):
         self.assertEqual(r.status, 200)
         self.assertEqual(r.raw, "")
         self.assertEqual(r.header("ETag"), '"1"')
+        # The web UI's front page when web/ has one, else the API.
         r = s.get("/")
-        self.assertEqual(r.status, 302)
-        self.assertEqual(r.header("Location"), "/api/v1")
+        web_index = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                 "..", "..", "web", "index.html")
+        if os.path.exists(web_index):
+            self.assertEqual(r.status, 200, r)
+            self.assertIn("text/html", r.header("Content-Type"))
+        else:
+            self.assertEqual(r.status, 302)
+            self.assertEqual(r.header("Location"), "/api/v1")
+        # Nothing outside web/ is reachable through the front door.
+        for path in ("/../CMakeLists.txt", "/%2e%2e/CMakeLists.txt",
+                     "/..%2fCMakeLists.txt", "/web/../CMakeLists.txt"):
+            r = s.get(path)
+            self.assertEqual(r.status, 404, (path, r))
 
     # -- filters -----------------------------------------------------------
 

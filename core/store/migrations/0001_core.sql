@@ -174,10 +174,12 @@ CREATE VIRTUAL TABLE solution_fts USING fts5(
 	tokenize = 'unicode61 remove_diacritics 2'
 );
 
+-- Columns in key order: SQLite 3.40's quick_check misreads NOT NULL
+-- columns of a WITHOUT ROWID table whose key is declared in another order.
 CREATE TABLE solution_facets (
-	solution_id	INTEGER NOT NULL REFERENCES solutions(id),
 	facet		TEXT NOT NULL,
 	value		TEXT NOT NULL,
+	solution_id	INTEGER NOT NULL REFERENCES solutions(id),
 	PRIMARY KEY (facet, value, solution_id)
 ) WITHOUT ROWID;
 CREATE INDEX solution_facets_solution ON solution_facets(solution_id);
@@ -188,7 +190,7 @@ CREATE TRIGGER solutions_ai AFTER INSERT ON solutions BEGIN
 	VALUES (new.id, new.name, new.summary, new.description,
 	    (SELECT group_concat(value, ' ') FROM json_each(new.problems)),
 	    (SELECT group_concat(value, ' ') FROM json_each(new.processes)));
-	INSERT OR IGNORE INTO solution_facets
+	INSERT OR IGNORE INTO solution_facets (solution_id, facet, value)
 	    SELECT new.id, 'problem', value FROM json_each(new.problems)
 	    UNION SELECT new.id, 'process', value FROM json_each(new.processes)
 	    UNION SELECT new.id, 'target_group', value
@@ -225,7 +227,7 @@ WHEN old.problems IS NOT new.problems OR old.processes IS NOT new.processes
     old.maturity IS NOT new.maturity OR old.licence IS NOT new.licence
 BEGIN
 	DELETE FROM solution_facets WHERE solution_id = old.id;
-	INSERT OR IGNORE INTO solution_facets
+	INSERT OR IGNORE INTO solution_facets (solution_id, facet, value)
 	    SELECT new.id, 'problem', value FROM json_each(new.problems)
 	    UNION SELECT new.id, 'process', value FROM json_each(new.processes)
 	    UNION SELECT new.id, 'target_group', value
