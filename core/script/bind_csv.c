@@ -20,8 +20,8 @@ struct csv_ctx {
 	int         rows;   /* stack index of the rows table */
 	int         header; /* stack index of the header slot, or 0 */
 	lua_Integer nrows, nfields;
-	int         in_row; /* a row table is on top of the stack */
-	long        line;   /* line being parsed */
+	int         in_row;   /* a row table is on top of the stack */
+	long        line;     /* line being parsed */
 	long        row_line; /* line the current row began on */
 };
 
@@ -122,9 +122,10 @@ script_csv_parse(lua_State *L)
 		if (!lua_isnil(L, -1)) {
 			sep = lua_tolstring(L, -1, &n);
 			if (sep == NULL || n != 1)
-				return luaL_error(L, "rollin.csv_parse: the "
-				                     "separator must be one "
-				                     "character");
+				return luaL_error(L,
+				    "rollin.csv_parse: the "
+				    "separator must be one "
+				    "character");
 			delim = (unsigned char)sep[0];
 		}
 		lua_pop(L, 1);
@@ -164,8 +165,7 @@ script_csv_parse(lua_State *L)
 			c.line++;
 	}
 	if (csv_fini(p, on_field, on_row, &c) != 0)
-		return malformed(L, c.row_line,
-		    "a quoted field is not closed");
+		return malformed(L, c.row_line, "a quoted field is not closed");
 	script_box_release(b);
 	lua_settop(L, header ? c.header : c.rows);
 	return header ? 2 : 1;

@@ -1,5 +1,6 @@
 /*
  * rollin.http(method, url [, headers [, body]]) -> status, body | nil, message
+ * (and rollin.smtp, which waits the same way)
  *
  * Outbound HTTP through the host's event loop (host->http_request): the
  * call's coroutine yields, script_plugin_run returns ROLLIN_PENDING, and
@@ -22,15 +23,16 @@
 #include "plugin/plugin.h"
 #include "script/state.h"
 
-struct headers {
+/* Strings handed to the host: header lines or recipients. */
+struct lines {
 	char **line; /* NULL-terminated */
 	size_t n;
 };
 
 static void
-headers_release(void *p)
+lines_release(void *p)
 {
-	struct headers *h = p;
+	struct lines *h = p;
 
 	for (size_t i = 0; i < h->n; i++)
 		free(h->line[i]);
@@ -64,7 +66,7 @@ header_line(const char *name, size_t nlen, const char *value, size_t vlen)
  * lua_next stays valid and nothing raises.
  */
 static const char *
-headers_from(lua_State *L, int idx, struct headers *h)
+headers_from(lua_State *L, int idx, struct lines *h)
 {
 	size_t      cap = 0, nlen, vlen;
 	const char *name, *value;
@@ -83,7 +85,8 @@ headers_from(lua_State *L, int idx, struct headers *h)
 		} else if (lua_isinteger(L, -2) &&
 		    (name = memchr(value, ':', vlen)) != NULL) {
 			nlen = (size_t)(name - value);
-			line = header_line(value, nlen, name + 1 + (name[1] == ' '),
+			line = header_line(value, nlen,
+			    name + 1 + (name[1] == ' '),
 			    vlen - nlen - 1 - (name[1] == ' '));
 		} else
 			line = NULL;
@@ -181,8 +184,9 @@ http_continue(lua_State *L, int status, lua_KContext ctx)
 	(void)status;
 	(void)ctx;
 	if (r == NULL || r->co != L || r->http != SCRIPT_HTTP_DONE)
-		return luaL_error(L, "rollin.http: this call's coroutine was "
-		                     "resumed before its answer came");
+		return luaL_error(L,
+		    "this call's coroutine was resumed "
+		    "before its answer came");
 	return http_answer(L, r);
 }
 
@@ -194,12 +198,41 @@ refuse(lua_State *L, const char *why)
 	return 2;
 }
 
+/* Why the call cannot wait here, or NULL if it can. */
+static const char *
+cannot_wait(lua_State *L, struct script_run *r)
+{
+	if (net_default() == NULL)
+		return "no event loop";
+	if (r->call->on_finish == NULL)
+		return "this call cannot wait for an answer (it does not run "
+		       "on the event loop)";
+	if (L != r->co || !lua_isyieldable(L))
+		return "only init() or run() itself can wait for an answer, "
+		       "not a coroutine or a callback";
+	return NULL;
+}
+
+/* After host->http_request or smtp_send returned rc: wait or answer. */
+static int
+wait_answer(lua_State *L, struct script_run *r, int rc)
+{
+	if (rc != 0) {
+		r->http = SCRIPT_HTTP_NONE;
+		return refuse(L, "the request could not be started");
+	}
+	if (r->http == SCRIPT_HTTP_DONE)
+		return http_answer(L, r);
+	r->http = SCRIPT_HTTP_WAITING;
+	return lua_yieldk(L, 0, 0, http_continue);
+}
+
 int
 script_http(lua_State *L)
 {
 	struct script_run *r = script_need_call(L, "rollin.http");
 	struct script_box *b;
-	struct headers    *h;
+	struct lines      *h;
 	const char        *method = luaL_checkstring(L, 1);
 	const char        *url = luaL_checkstring(L, 2), *body = NULL, *why;
 	size_t             len = 0;
@@ -212,17 +245,11 @@ script_http(lua_State *L)
 	if (method[0] == '\0' ||
 	    strspn(method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(method))
 		return luaL_argerror(L, 1, "an HTTP method such as \"GET\"");
-	if (net_default() == NULL)
-		return refuse(L, "no event loop");
-	if (r->call->on_finish == NULL)
-		return refuse(L, "this call cannot wait for an answer (it "
-		                 "does not run on the event loop)");
-	if (L != r->co || !lua_isyieldable(L))
-		return refuse(L, "rollin.http can wait only in init() or run() "
-		                 "itself, not in a coroutine or callback");
+	if ((why = cannot_wait(L, r)) != NULL)
+		return refuse(L, why);
 
 	lua_settop(L, 4);
-	b = script_box(L, headers_release);
+	b = script_box(L, lines_release);
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return luaL_error(L, "rollin.http: out of memory");
 	b->ptr = h;
@@ -234,10 +261,80 @@ script_http(lua_State *L)
 	rc = plugin_host.http_request(r->call, method, url,
 	    (const char *const *)h->line, body, len, http_done, r);
 	script_box_release(b);
-	if (rc != 0)
-		return refuse(L, "the request could not be started");
-	if (r->http == SCRIPT_HTTP_DONE)
-		return http_answer(L, r);
-	r->http = SCRIPT_HTTP_WAITING;
-	return lua_yieldk(L, 0, 0, http_continue);
+	return wait_answer(L, r, rc);
+}
+
+/* The recipients at idx (one address or an array of them) into h. */
+static const char *
+recipients_from(lua_State *L, int idx, struct lines *h)
+{
+	size_t n = lua_istable(L, idx) ? lua_rawlen(L, idx) : 1;
+	size_t len;
+
+	if (n == 0)
+		return "no recipients";
+	if ((h->line = calloc(n + 1, sizeof(*h->line))) == NULL)
+		return "out of memory";
+	for (size_t i = 0; i < n; i++) {
+		const char *to;
+
+		if (lua_istable(L, idx))
+			lua_rawgeti(L, idx, (lua_Integer)i + 1);
+		else
+			lua_pushvalue(L, idx);
+		to = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len)
+		                                    : NULL;
+		if (to == NULL || len == 0 || strlen(to) != len ||
+		    strpbrk(to, "\r\n") != NULL ||
+		    (h->line[i] = strdup(to)) == NULL) {
+			lua_pop(L, 1);
+			return "recipients must be addresses without line "
+			       "breaks";
+		}
+		h->n++;
+		lua_pop(L, 1);
+	}
+	return NULL;
+}
+
+/*
+ * rollin.smtp(url, from, to, message [, user [, password]])
+ *	-> 250, "" | nil, message
+ * to is an address or an array of them; message is the whole RFC 5322
+ * text (headers, blank line, body). It waits like rollin.http.
+ */
+int
+script_smtp(lua_State *L)
+{
+	struct script_run *r = script_need_call(L, "rollin.smtp");
+	struct script_box *b;
+	struct lines      *h;
+	const char        *url = luaL_checkstring(L, 1);
+	const char        *from = luaL_checkstring(L, 2), *message, *why;
+	const char        *user = luaL_optstring(L, 5, NULL);
+	const char        *password = luaL_optstring(L, 6, NULL);
+	size_t             len;
+	int                rc;
+
+	if (lua_type(L, 3) != LUA_TSTRING)
+		luaL_checktype(L, 3, LUA_TTABLE);
+	message = luaL_checklstring(L, 4, &len);
+	if ((why = cannot_wait(L, r)) != NULL)
+		return refuse(L, why);
+
+	lua_settop(L, 6);
+	b = script_box(L, lines_release);
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return luaL_error(L, "rollin.smtp: out of memory");
+	b->ptr = h;
+	if ((why = recipients_from(L, 3, h)) != NULL) {
+		script_box_release(b);
+		return luaL_error(L, "rollin.smtp: %s", why);
+	}
+	r->http = SCRIPT_HTTP_NONE;
+	rc = plugin_host.smtp_send(r->call, url, from,
+	    (const char *const *)h->line, message, len, user, password,
+	    http_done, r);
+	script_box_release(b);
+	return wait_answer(L, r, rc);
 }

@@ -81,7 +81,8 @@ table_to_json(lua_State *L, int idx, int empty_array, int depth, char *err,
 		out = json_array();
 		for (lua_Integer i = 1; i <= max; i++) {
 			lua_rawgeti(L, idx, i);
-			v = to_json(L, lua_gettop(L), 0, depth + 1, err, errlen);
+			v = to_json(L, lua_gettop(L), 0, depth + 1, err,
+			    errlen);
 			lua_pop(L, 1);
 			if (v == NULL || json_array_append_new(out, v) == -1) {
 				json_decref(out);
@@ -169,8 +170,7 @@ to_json(lua_State *L, int idx, int empty_array, int depth, char *err,
 }
 
 json_t *
-script_to_json(lua_State *L, int idx, int empty_array, char *err,
-    size_t errlen)
+script_to_json(lua_State *L, int idx, int empty_array, char *err, size_t errlen)
 {
 	return to_json(L, lua_absindex(L, idx), empty_array, 0, err, errlen);
 }
@@ -183,7 +183,8 @@ push_json(lua_State *L, json_t *v, int null_as_nil, int depth)
 	json_t     *item;
 
 	if (depth > SCRIPT_MAX_DEPTH)
-		luaL_error(L, "JSON nested more than %d deep", SCRIPT_MAX_DEPTH);
+		luaL_error(L, "JSON nested more than %d deep",
+		    SCRIPT_MAX_DEPTH);
 	luaL_checkstack(L, 4, "JSON nested too deeply");
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
@@ -260,7 +261,8 @@ script_json_encode(lua_State *L)
 		lua_pushstring(L, err);
 		return 2;
 	}
-	b->ptr = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS |
+	b->ptr = json_dumps(v,
+	    JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS |
 	        JSON_REAL_PRECISION(15));
 	json_decref(v);
 	if (b->ptr == NULL) {

@@ -12,6 +12,9 @@
  *	rollin.reject(where, message)
  *	rollin.progress(done, total)
  *	rollin.event()			-> table | nil (notifiers)
+ *	rollin.recipients()		-> array of { organisation,
+ *					organisation_name, contact, email,
+ *					reason } (notifiers)
  *	rollin.param(name)		-> text | nil (reports)
  *	rollin.query(sql, params)	-> rows | nil, { status, field, message }
  *					rows are arrays; SQL NULL is nil
@@ -20,6 +23,7 @@
  *	rollin.json_encode(value), rollin.json_decode(text)
  *	rollin.csv_parse(text, options)
  *	rollin.http(method, url, headers, body)
+ *	rollin.smtp(url, from, to, message, user, password)
  *	rollin.null			JSON null
  */
 #include <lauxlib.h>
@@ -81,14 +85,14 @@ l_log(lua_State *L)
 {
 	static const char *const levels[] = { "error", "warn", "info", "debug",
 		NULL };
-	struct script *s = script_of(L);
-	int            level;
+	struct script           *s = script_of(L);
+	int                      level;
 
 	if (lua_type(L, 1) == LUA_TNUMBER) {
 		level = (int)luaL_checkinteger(L, 1);
-		luaL_argcheck(L, level >= ROLLIN_LOG_ERROR &&
-		        level <= ROLLIN_LOG_DEBUG,
-		    1, "a level from 0 (error) to 3 (debug)");
+		luaL_argcheck(L,
+		    level >= ROLLIN_LOG_ERROR && level <= ROLLIN_LOG_DEBUG, 1,
+		    "a level from 0 (error) to 3 (debug)");
 	} else
 		level = luaL_checkoption(L, 1, NULL, levels);
 	script_log(s->current, s, (enum rollin_log_level)level, "%s",
@@ -111,7 +115,8 @@ l_setting(lua_State *L)
 {
 	struct script_run *r = script_need_call(L, "rollin.setting");
 
-	return push_text(L, plugin_host.setting(r->call, luaL_checkstring(L, 1)));
+	return push_text(L,
+	    plugin_host.setting(r->call, luaL_checkstring(L, 1)));
 }
 
 static int
@@ -178,7 +183,8 @@ l_upsert(lua_State *L)
 		b->ptr = json_dumps(v, JSON_COMPACT);
 		json_decref(v);
 		if ((json = b->ptr) == NULL)
-			return push_error(L, 400, NULL, "cannot encode the record");
+			return push_error(L, 400, NULL,
+			    "cannot encode the record");
 	}
 	memset(&e, 0, sizeof(e));
 	rc = plugin_host.upsert(r->call, kind, json, match, &e);
@@ -244,6 +250,14 @@ l_event(lua_State *L)
 	struct script_run *r = script_need_call(L, "rollin.event");
 
 	return push_decoded(L, plugin_host.event(r->call), 0);
+}
+
+static int
+l_recipients(lua_State *L)
+{
+	struct script_run *r = script_need_call(L, "rollin.recipients");
+
+	return push_decoded(L, plugin_host.recipients(r->call), 0);
 }
 
 static int
@@ -365,6 +379,7 @@ static const luaL_Reg rollin_functions[] = {
 	{ "reject", l_reject },
 	{ "progress", l_progress },
 	{ "event", l_event },
+	{ "recipients", l_recipients },
 	{ "param", l_param },
 	{ "query", l_query },
 	{ "columns", script_columns },
@@ -374,6 +389,7 @@ static const luaL_Reg rollin_functions[] = {
 	{ "json_decode", script_json_decode },
 	{ "csv_parse", script_csv_parse },
 	{ "http", script_http },
+	{ "smtp", script_smtp },
 	{ NULL, NULL },
 };
 

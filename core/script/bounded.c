@@ -10,6 +10,8 @@
  *	table.insert, table.remove	shift up to #t elements, and __len
  *		(or a sparse table's border) can make #t 2^62
  *	table.move({}, 1, math.maxinteger - 1, 1)	the same
+ *	table.sort, table.concat, table.unpack	bounded by the memory cap,
+ *		but a thousand of them fit between two hooks
  *
  * These versions keep the behaviour of Lua 5.4's lstrlib.c and ltablib.c
  * (the matcher follows lstrlib.c's; Lua is MIT-licensed, Copyright (C)
@@ -178,7 +180,8 @@ match_bracket_class(int c, const char *p, const char *ec)
 				return sig;
 		} else if (*(p + 1) == '-' && p + 2 < ec) {
 			p += 2;
-			if ((unsigned char)*(p - 2) <= c && c <= (unsigned char)*p)
+			if ((unsigned char)*(p - 2) <= c &&
+			    c <= (unsigned char)*p)
 				return sig;
 		} else if ((unsigned char)*p == c)
 			return sig;
@@ -213,8 +216,9 @@ match_balance(struct match_state *ms, const char *s, const char *p)
 	int b, e, cont = 1;
 
 	if (p >= ms->p_end - 1)
-		luaL_error(ms->L, "malformed pattern (missing arguments to "
-		                  "'%%b')");
+		luaL_error(ms->L,
+		    "malformed pattern (missing arguments to "
+		    "'%%b')");
 	if (*s != *p)
 		return NULL;
 	b = *p;
@@ -231,8 +235,7 @@ match_balance(struct match_state *ms, const char *s, const char *p)
 }
 
 static const char *
-max_expand(struct match_state *ms, const char *s, const char *p,
-    const char *ep)
+max_expand(struct match_state *ms, const char *s, const char *p, const char *ep)
 {
 	ptrdiff_t i = 0;
 
@@ -251,8 +254,7 @@ max_expand(struct match_state *ms, const char *s, const char *p,
 }
 
 static const char *
-min_expand(struct match_state *ms, const char *s, const char *p,
-    const char *ep)
+min_expand(struct match_state *ms, const char *s, const char *p, const char *ep)
 {
 	for (;;) {
 		const char *res = match(ms, s, ep + 1);
@@ -350,8 +352,9 @@ init:
 
 			p += 2;
 			if (*p != '[')
-				luaL_error(ms->L, "missing '[' after '%%f' in "
-				                  "pattern");
+				luaL_error(ms->L,
+				    "missing '[' after '%%f' in "
+				    "pattern");
 			ep = class_end(ms, p);
 			previous = s == ms->src_init ? '\0' : *(s - 1);
 			if (!match_bracket_class((unsigned char)previous, p,
@@ -373,8 +376,8 @@ init:
 		case '7':
 		case '8':
 		case '9':
-			if ((s = match_capture(ms, s, (unsigned char)*(p + 1))) !=
-			    NULL) {
+			if ((s = match_capture(ms, s,
+			         (unsigned char)*(p + 1))) != NULL) {
 				p += 2;
 				goto init;
 			}
@@ -442,7 +445,8 @@ get_capture(struct match_state *ms, int i, const char *s, const char *e,
 	if (len == CAP_UNFINISHED)
 		luaL_error(ms->L, "unfinished capture");
 	else if (len == CAP_POSITION)
-		lua_pushinteger(ms->L, (ms->capture[i].init - ms->src_init) + 1);
+		lua_pushinteger(ms->L,
+		    (ms->capture[i].init - ms->src_init) + 1);
 	return len;
 }
 
@@ -542,7 +546,8 @@ find_aux(lua_State *L, int find)
 		if ((res = find_plain(&ms, s + init, ls - init, p, lp)) !=
 		    NULL) {
 			lua_pushinteger(L, (res - s) + 1);
-			lua_pushinteger(L, (lua_Integer)((size_t)(res - s) + lp));
+			lua_pushinteger(L,
+			    (lua_Integer)((size_t)(res - s) + lp));
 			return 2;
 		}
 		luaL_pushfail(L);
@@ -629,8 +634,7 @@ bounded_gmatch(lua_State *L)
 
 /* A string replacement with %0-%9 and %%. */
 static void
-add_string(struct match_state *ms, luaL_Buffer *b, const char *s,
-    const char *e)
+add_string(struct match_state *ms, luaL_Buffer *b, const char *s, const char *e)
 {
 	lua_State  *L = ms->L;
 	size_t      l;
@@ -653,8 +657,8 @@ add_string(struct match_state *ms, luaL_Buffer *b, const char *s,
 			else
 				luaL_addlstring(b, cap, (size_t)len);
 		} else
-			luaL_error(L, "invalid use of '%c' in replacement string",
-			    '%');
+			luaL_error(L,
+			    "invalid use of '%c' in replacement string", '%');
 		l -= (size_t)(p + 1 - news);
 		news = p + 1;
 	}
@@ -663,8 +667,8 @@ add_string(struct match_state *ms, luaL_Buffer *b, const char *s,
 
 /* Adds the replacement of s..e; returns whether it changed anything. */
 static int
-add_value(struct match_state *ms, luaL_Buffer *b, const char *s,
-    const char *e, int tr)
+add_value(struct match_state *ms, luaL_Buffer *b, const char *s, const char *e,
+    int tr)
 {
 	lua_State *L = ms->L;
 
@@ -822,8 +826,8 @@ bounded_remove(lua_State *L)
 	size = luaL_len(L, 1);
 	pos = luaL_optinteger(L, 2, size);
 	if (pos != size)
-		luaL_argcheck(L, (lua_Unsigned)pos - 1u <= (lua_Unsigned)size, 2,
-		    "position out of bounds");
+		luaL_argcheck(L, (lua_Unsigned)pos - 1u <= (lua_Unsigned)size,
+		    2, "position out of bounds");
 	lua_geti(L, 1, pos);
 	for (; pos < size; pos++)
 		move_one(L, 1, pos + 1, 1, pos, &steps);
@@ -849,8 +853,8 @@ bounded_move(lua_State *L)
 		n = e - f + 1;
 		luaL_argcheck(L, t <= LUA_MAXINTEGER - n + 1, 4,
 		    "destination wrap around");
-		if (t > e || t <= f || (tt != 1 && !lua_compare(L, 1, tt,
-		                                        LUA_OPEQ)))
+		if (t > e || t <= f ||
+		    (tt != 1 && !lua_compare(L, 1, tt, LUA_OPEQ)))
 			for (i = 0; i < n; i++)
 				move_one(L, 1, f + i, tt, t + i, &steps);
 		else
@@ -859,6 +863,65 @@ bounded_move(lua_State *L)
 	}
 	lua_pushvalue(L, tt);
 	return 1;
+}
+
+/*
+ * table.sort, table.concat and table.unpack, charged before they run:
+ * their loops are bounded by the memory cap, but a thousand calls between
+ * two hooks would still hold the thread far past the time limit. The
+ * length is taken as the original will take it; a __len that answers
+ * differently the second time only reaches missing elements, which the
+ * original refuses at once, or __index functions, which the hook sees.
+ */
+static int
+charged_call(lua_State *L, long long cost)
+{
+	if (cost > 0)
+		script_charge(L, cost);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+static int
+bounded_sort(lua_State *L)
+{
+	long long n = 0, log = 1;
+
+	if (lua_type(L, 1) == LUA_TTABLE)
+		n = (long long)luaL_len(L, 1);
+	for (long long m = n; m > 1; m >>= 1)
+		log++;
+	return charged_call(L, n > 0 && n < (1LL << 40) ? n * log : n);
+}
+
+/* The number of elements from i (arg) to j (arg + 1, default #t). */
+static long long
+span(lua_State *L, int arg)
+{
+	lua_Integer i, j;
+
+	if (lua_type(L, 1) != LUA_TTABLE)
+		return 0;
+	i = luaL_optinteger(L, arg, 1);
+	j = lua_isnoneornil(L, arg + 1) ? luaL_len(L, 1)
+	                                : luaL_checkinteger(L, arg + 1);
+	return i > j || (i <= 0 && j > LUA_MAXINTEGER + i)
+	    ? 0
+	    : (long long)(j - i) + 1;
+}
+
+static int
+bounded_concat(lua_State *L)
+{
+	return charged_call(L, span(L, 3));
+}
+
+static int
+bounded_unpack(lua_State *L)
+{
+	return charged_call(L, span(L, 2));
 }
 
 void
@@ -886,5 +949,14 @@ script_open_bounded(lua_State *L)
 	lua_pop(L, 1);
 	lua_getglobal(L, LUA_TABLIBNAME);
 	luaL_setfuncs(L, tables, 0);
+	lua_getfield(L, -1, "sort");
+	lua_pushcclosure(L, bounded_sort, 1);
+	lua_setfield(L, -2, "sort");
+	lua_getfield(L, -1, "concat");
+	lua_pushcclosure(L, bounded_concat, 1);
+	lua_setfield(L, -2, "concat");
+	lua_getfield(L, -1, "unpack");
+	lua_pushcclosure(L, bounded_unpack, 1);
+	lua_setfield(L, -2, "unpack");
 	lua_pop(L, 1);
 }

@@ -56,6 +56,7 @@ void
 script_slice_begin(struct script_run *r)
 {
 	r->s->current = r;
+	r->s->refused = 0; /* a refusal is retried within one allocation */
 	r->slice_start = script_clock_ns();
 }
 

@@ -38,6 +38,8 @@
  * The strings' metatable is locked (__metatable), so getmetatable("")
  * gives nothing to modify or to look removed functions up in.
  * Warnings (warn()) go to the log.
+ * The one global the host adds, rollin, is a read-only proxy (a userdata:
+ * rawset, setmetatable and assignment cannot replace host functions).
  */
 #include <lauxlib.h>
 #include <lualib.h>
@@ -130,8 +132,9 @@ sandbox_load(lua_State *L)
 		text = lua_tolstring(L, 1, &len);
 		if (len > 0 && text[0] == LUA_SIGNATURE[0]) {
 			lua_pushnil(L);
-			lua_pushliteral(L, "load: precompiled Lua bytecode is "
-			                   "not accepted, only source text");
+			lua_pushliteral(L,
+			    "load: precompiled Lua bytecode is "
+			    "not accepted, only source text");
 			return 2;
 		}
 	}
@@ -177,8 +180,8 @@ sandbox_pcall(lua_State *L)
 	luaL_checkany(L, 1);
 	lua_pushboolean(L, 1);
 	lua_insert(L, 1);
-	status = lua_pcallk(L, lua_gettop(L) - 2, LUA_MULTRET, 0, 0,
-	    finish_pcall);
+	status =
+	    lua_pcallk(L, lua_gettop(L) - 2, LUA_MULTRET, 0, 0, finish_pcall);
 	return finish_pcall(L, status, 0);
 }
 
@@ -267,12 +270,14 @@ sandbox_setmetatable(lua_State *L)
 	int t = lua_type(L, 2);
 
 	luaL_checktype(L, 1, LUA_TTABLE);
-	luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+	luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2,
+	    "nil or table");
 	if (t == LUA_TTABLE) {
 		lua_pushliteral(L, "__gc");
 		if (lua_rawget(L, 2) != LUA_TNIL)
-			return luaL_error(L, "setmetatable: __gc finalizers are "
-			                     "not available to plugins");
+			return luaL_error(L,
+			    "setmetatable: __gc finalizers are "
+			    "not available to plugins");
 		lua_pop(L, 1);
 	}
 	if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)

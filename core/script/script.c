@@ -56,8 +56,7 @@ panic(lua_State *L)
  * it.
  */
 static int
-protect(struct script *s, lua_CFunction fn, void *ud, char *err,
-    size_t errlen)
+protect(struct script *s, lua_CFunction fn, void *ud, char *err, size_t errlen)
 {
 	lua_State *L = s->L;
 	int        top = lua_gettop(L), status;
@@ -67,8 +66,8 @@ protect(struct script *s, lua_CFunction fn, void *ud, char *err,
 	status = lua_pcall(L, 1, 0, 0);
 	if (status != LUA_OK && err != NULL)
 		snprintf(err, errlen, "%s",
-		    lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) :
-		                                     "unknown error");
+		    lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1)
+		                                   : "unknown error");
 	lua_settop(L, top);
 	return status;
 }
@@ -114,9 +113,9 @@ descriptor_text(lua_State *L, int idx, const char *field, char *out,
 	if (type == LUA_TSTRING || type == LUA_TNUMBER)
 		snprintf(out, outlen, "%s", lua_tostring(L, -1));
 	lua_pop(L, 1);
-	return type == LUA_TNIL || type == LUA_TSTRING || type == LUA_TNUMBER ?
-	    0 :
-	    -1;
+	return type == LUA_TNIL || type == LUA_TSTRING || type == LUA_TNUMBER
+	    ? 0
+	    : -1;
 }
 
 /*
@@ -130,8 +129,7 @@ load_chunk(lua_State *L)
 	char             kind[32];
 	int              mod, t;
 
-	if (luaL_loadbufferx(L, c->text, c->len, c->chunkname, "t") !=
-	    LUA_OK) {
+	if (luaL_loadbufferx(L, c->text, c->len, c->chunkname, "t") != LUA_OK) {
 		snprintf(c->err, sizeof(c->err), "%s", lua_tostring(L, -1));
 		return 0;
 	}
@@ -139,20 +137,23 @@ load_chunk(lua_State *L)
 	lua_insert(L, -2);
 	if (lua_pcall(L, 0, 1, -2) != LUA_OK) {
 		snprintf(c->err, sizeof(c->err), "%s",
-		    lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) :
-		                                     "not enough memory");
+		    lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1)
+		                                   : "not enough memory");
 		return 0;
 	}
 	mod = lua_gettop(L);
 	if (!lua_istable(L, mod)) {
-		snprintf(c->err, sizeof(c->err), "the script must return its "
+		snprintf(c->err, sizeof(c->err),
+		    "the script must return its "
 		    "descriptor, a table { name, version, kind, run }, not a "
-		    "%s", luaL_typename(L, mod));
+		    "%s",
+		    luaL_typename(L, mod));
 		return 0;
 	}
 	if (descriptor_text(L, mod, "name", c->name, sizeof(c->name)) == -1 ||
 	    !valid_name(c->name)) {
-		snprintf(c->err, sizeof(c->err), "the descriptor needs a name "
+		snprintf(c->err, sizeof(c->err),
+		    "the descriptor needs a name "
 		    "of lowercase letters, digits and hyphens");
 		return 0;
 	}
@@ -160,7 +161,8 @@ load_chunk(lua_State *L)
 	        sizeof(c->version)) == -1 ||
 	    descriptor_text(L, mod, "description", c->description,
 	        sizeof(c->description)) == -1) {
-		snprintf(c->err, sizeof(c->err), "version and description must "
+		snprintf(c->err, sizeof(c->err),
+		    "version and description must "
 		    "be text");
 		return 0;
 	}
@@ -172,12 +174,15 @@ load_chunk(lua_State *L)
 	else if (strcmp(kind, "report") == 0)
 		c->kind = ROLLIN_REPORT;
 	else {
-		snprintf(c->err, sizeof(c->err), "kind must be \"importer\", "
-		    "\"notifier\" or \"report\", not \"%s\"", kind);
+		snprintf(c->err, sizeof(c->err),
+		    "kind must be \"importer\", "
+		    "\"notifier\" or \"report\", not \"%s\"",
+		    kind);
 		return 0;
 	}
 	if (lua_getfield(L, mod, "run") != LUA_TFUNCTION) {
-		snprintf(c->err, sizeof(c->err), "the descriptor has no run "
+		snprintf(c->err, sizeof(c->err),
+		    "the descriptor has no run "
 		    "function");
 		return 0;
 	}
@@ -201,10 +206,10 @@ limit_setting(json_t *settings, const char *plugin, const char *key,
     long long min, long long max, long long def, long long *out, char *err,
     size_t errlen)
 {
-	json_t    *v = json_object_get(settings, key);
-	char      *end, text[64];
-	long long  n = 0;
-	int        ok = 0;
+	json_t   *v = json_object_get(settings, key);
+	char     *end, text[64];
+	long long n = 0;
+	int       ok = 0;
 
 	*out = def;
 	if (v == NULL || json_is_null(v))
@@ -226,8 +231,10 @@ limit_setting(json_t *settings, const char *plugin, const char *key,
 	else
 		snprintf(text, sizeof(text), "a %s",
 		    json_is_real(v) ? "fraction" : "non-number");
-	snprintf(err, errlen, "plugins.%s.%s must be a whole number from %lld "
-	    "to %lld, not %s", plugin, key, min, max, text);
+	snprintf(err, errlen,
+	    "plugins.%s.%s must be a whole number from %lld "
+	    "to %lld, not %s",
+	    plugin, key, min, max, text);
 	return -1;
 }
 
@@ -273,35 +280,39 @@ failure_text(struct script_run *r, const char *lua_msg, char *out,
 
 	switch (r->stop) {
 	case SCRIPT_OUT_OF_MEMORY:
-		n = (size_t)snprintf(out, outlen, "%s (%zu MB; setting "
-		    "plugins.%s.memory_mb)", script_stop_message(r->stop),
-		    r->s->mem_cap / (1024 * 1024), r->s->name);
+		n = (size_t)snprintf(out, outlen,
+		    "%s (%zu MB; setting "
+		    "plugins.%s.memory_mb)",
+		    script_stop_message(r->stop), r->s->mem_cap / (1024 * 1024),
+		    r->s->name);
 		break;
 	case SCRIPT_OUT_OF_BUDGET:
-		n = (size_t)snprintf(out, outlen, "%s (%lld instructions per "
+		n = (size_t)snprintf(out, outlen,
+		    "%s (%lld instructions per "
 		    "call; setting plugins.%s.instructions)",
 		    script_stop_message(r->stop), r->s->instructions,
 		    r->s->name);
 		break;
 	case SCRIPT_OUT_OF_TIME:
-		n = (size_t)snprintf(out, outlen, "%s (%ld ms per call; "
+		n = (size_t)snprintf(out, outlen,
+		    "%s (%ld ms per call; "
 		    "setting plugins.%s.timeout_ms)",
 		    script_stop_message(r->stop), r->s->timeout_ms, r->s->name);
 		break;
 	case SCRIPT_GOING:
 		n = (size_t)snprintf(out, outlen, "%.*s",
-		    tb ? (int)(tb - lua_msg) : (int)strlen(lua_msg ? lua_msg : ""),
+		    tb ? (int)(tb - lua_msg)
+		       : (int)strlen(lua_msg ? lua_msg : ""),
 		    lua_msg ? lua_msg : "");
 		break;
 	}
 	if (tb == NULL || n >= outlen)
 		goto flatten;
 	/* The traceback's lines, as "; at <frame>", without C frames. */
-	for (const char *line = strchr(tb + 1, '\n'); line != NULL && n < outlen;
-	     line = strchr(line + 1, '\n')) {
+	for (const char *line = strchr(tb + 1, '\n');
+	     line != NULL && n < outlen; line = strchr(line + 1, '\n')) {
 		const char *end = strchr(line + 1, '\n');
-		int         len = end ? (int)(end - line - 1) :
-		                        (int)strlen(line + 1);
+		int len = end ? (int)(end - line - 1) : (int)strlen(line + 1);
 		const char *frame = line + 1;
 
 		while (len > 0 && (*frame == '\t' || *frame == ' ')) {
@@ -320,17 +331,19 @@ flatten:
 			*c = ' ';
 }
 
-/* Records a failed call: logged, on the call and on the plugin. */
+/*
+ * Records a failed call on the call and, for run(), on the plugin, and
+ * logs it. A failed init() is the loader's to report (plugin_fail).
+ */
 static void
 report_failure(struct script_run *r, const char *text)
 {
-	log_warnx("plugin %s: %s failed: %s", r->s->name,
-	    r->call ? "call" : "loading", text);
-	if (r->call != NULL)
-		snprintf(r->call->message, sizeof(r->call->message), "%s", text);
-	if (r->plugin != NULL)
-		snprintf(r->plugin->last_error, sizeof(r->plugin->last_error),
-		    "%s", text);
+	snprintf(r->call->message, sizeof(r->call->message), "%s", text);
+	if (strcmp(r->fn, "run") != 0)
+		return;
+	log_warnx("plugin %s: run() failed: %s", r->s->name, text);
+	snprintf(r->plugin->last_error, sizeof(r->plugin->last_error), "%s",
+	    text);
 }
 
 static void
@@ -381,7 +394,8 @@ report_result(lua_State *L, int idx)
 	} else
 		lua_pop(L, 1);
 	if (lua_getfield(L, idx, "rows") == LUA_TTABLE) {
-		for (lua_Integer i = 1; lua_rawgeti(L, -1, i) != LUA_TNIL; i++) {
+		for (lua_Integer i = 1; lua_rawgeti(L, -1, i) != LUA_TNIL;
+		     i++) {
 			lua_pushcfunction(L, script_row);
 			lua_insert(L, -2);
 			lua_call(L, 1, 0);
@@ -548,12 +562,13 @@ unlink_pending(struct script_run *r)
 static enum rollin_status
 start_run(struct script_run *r, const char *fn)
 {
-	struct script   *s = r->s;
-	struct start_ctx c = { r, fn };
-	char             msg[512], err[512];
+	struct script     *s = r->s;
+	struct start_ctx   c = { r, fn };
+	char               msg[512], err[512];
 	enum rollin_status outcome;
-	int              status, nres = 0;
+	int                status, nres = 0;
 
+	r->fn = fn;
 	script_slice_begin(r);
 	if (protect(s, start_thread, &c, err, sizeof(err)) != LUA_OK) {
 		script_slice_end(r);
@@ -589,8 +604,9 @@ script_resume(struct script_run *r)
 	pthread_mutex_lock(&s->lock);
 	if (lua_status(r->co) != LUA_YIELD) {
 		/* Another call resumed or closed this coroutine. */
-		failure_text(r, "the plugin resumed or closed this call's "
-		                "coroutine while it waited for HTTP",
+		failure_text(r,
+		    "the plugin resumed or closed this call's "
+		    "coroutine while it waited for HTTP",
 		    msg, sizeof(msg));
 		outcome = ROLLIN_FAILED;
 	} else {
@@ -740,13 +756,17 @@ script_plugin_load(struct plugin_registry *reg, const char *path,
 	if ((text = read_source(path, &c.len, err, sizeof(err))) == NULL)
 		goto refused;
 	if (c.len >= 4 && memcmp(text, LUA_SIGNATURE, 4) == 0) {
-		snprintf(err, sizeof(err), "%s is precompiled Lua bytecode; "
-		    "plugins are loaded from Lua source text only", path);
+		snprintf(err, sizeof(err),
+		    "%s is precompiled Lua bytecode; "
+		    "plugins are loaded from Lua source text only",
+		    path);
 		goto refused;
 	}
 	if ((s->L = lua_newstate(script_alloc, s)) == NULL) {
-		snprintf(err, sizeof(err), "cannot create a Lua state within "
-		    "%zu MB", s->mem_cap / (1024 * 1024));
+		snprintf(err, sizeof(err),
+		    "cannot create a Lua state within "
+		    "%zu MB",
+		    s->mem_cap / (1024 * 1024));
 		goto refused;
 	}
 	lua_atpanic(s->L, panic);
@@ -775,8 +795,8 @@ script_plugin_load(struct plugin_registry *reg, const char *path,
 	snprintf(p->version, sizeof(p->version), "%s", c.version);
 	snprintf(p->description, sizeof(p->description), "%s", c.description);
 	p->kind = c.kind;
-	p->settings = cfg->plugins ? json_object_get(cfg->plugins, p->name) :
-	                             NULL;
+	p->settings =
+	    cfg->plugins ? json_object_get(cfg->plugins, p->name) : NULL;
 	if (apply_limits(s, p->settings, p->name, err, sizeof(err)) == -1)
 		goto refused;
 	p->script = s;

@@ -21,6 +21,6 @@ void script_plugin_load(struct plugin_registry *, const char *path,
     const struct config *);
 /* Runs the script's run() for one call (same contract as a C run()). */
 enum rollin_status script_plugin_run(struct plugin *, struct rollin_call *);
-void script_plugin_free(struct plugin *);
+void               script_plugin_free(struct plugin *);
 
 #endif

@@ -9,7 +9,8 @@
  *	bind_rollin.c	the `rollin` table: the host table for Lua
  *	bind_json.c	Lua values <-> JSON (jansson)
  *	bind_csv.c	rollin.csv_parse (libcsv)
- *	bind_http.c	rollin.http, which yields until the answer comes
+ *	bind_http.c	rollin.http and rollin.smtp, which yield until the
+ *			answer comes
  *	script.c	loading, running and freeing plugins (script.h)
  *
  * Every entry into Lua is protected (lua_pcall, lua_resume): a panic would
@@ -66,6 +67,7 @@ struct script_run {
 	struct script      *s;
 	struct plugin      *plugin;
 	struct rollin_call *call; /* NULL while the script's chunk runs */
+	const char         *fn;   /* "run" or "init" */
 	lua_State          *co;   /* the call's coroutine, or the main thread */
 	long long           budget;      /* instructions left */
 	int64_t             ran_ns;      /* Lua time of all slices so far */
@@ -163,8 +165,8 @@ void script_push_json(lua_State *, json_t *v, int null_as_nil);
  * The Lua value at idx as JSON, or NULL with err filled. Never raises:
  * it only reads. empty_array: an empty table becomes [] rather than {}.
  */
-json_t *script_to_json(lua_State *, int idx, int empty_array, char *err,
-    size_t errlen);
+json_t *
+script_to_json(lua_State *, int idx, int empty_array, char *err, size_t errlen);
 int script_json_encode(lua_State *);
 int script_json_decode(lua_State *);
 
@@ -173,6 +175,7 @@ int script_csv_parse(lua_State *);
 
 /* bind_http.c */
 int  script_http(lua_State *);
+int  script_smtp(lua_State *);
 void script_run_free_http(struct script_run *);
 
 /* script.c: resumes a call whose HTTP request was answered. */

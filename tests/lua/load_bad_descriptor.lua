@@ -1,0 +1,2 @@
+-- A descriptor without run(): refused with a message that says so.
+return { name = "load-bad-descriptor", kind = "report" }
