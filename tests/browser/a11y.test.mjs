@@ -1,0 +1,80 @@
+// Accessibility: axe-core finds no violation on any page of the web UI,
+// in the states people see them in (results and filters shown, a form
+// with an error, the board with its cards), in German and in English.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, startBrowser, open, axe, describeViolations, screenshot } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await startBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function clean(page, name) {
+  const v = await axe(page);
+  assert.equal(v.length, 0, `axe found on the ${name}:\n${describeViolations(v)}`);
+}
+
+test('catalogue has no accessibility violations, also with filters and in English', async () => {
+  const page = await browser.page();
+  await open(page, `${server.url}/`);
+  await clean(page, 'catalogue');
+  await open(page, `${server.url}/?q=termin&maturity=production`);
+  assert.match(await page.locator('#result-count').innerText(), /Lösung/);
+  await clean(page, 'catalogue with a search and a filter');
+  await page.getByTestId('lang-switch').click();
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.match(await page.locator('h1').innerText(), /Solution catalogue/);
+  await clean(page, 'English catalogue');
+  await page.getByTestId('lang-switch').click();
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.equal(await page.getAttribute('html', 'lang'), 'de');
+  assert.equal(browser.errors.length, 0, browser.errors.join('\n'));
+});
+
+test('solution page has no accessibility violations', async () => {
+  const page = await browser.page();
+  await open(page, `${server.url}/solution.html?slug=abfallkalender-app`);
+  await clean(page, 'solution page');
+  await open(page, `${server.url}/solution.html?slug=wohngeld-online`);
+  await clean(page, 'solution page of wohngeld-online');
+  assert.equal(browser.errors.length, 0, browser.errors.join('\n'));
+});
+
+test('sign-in page has no accessibility violations, also showing an error', async () => {
+  const page = await browser.page();
+  await open(page, `${server.url}/signin.html`);
+  await clean(page, 'sign-in page');
+  await page.fill('#token', 'rollin_not-a-real-token');
+  await page.click('#signin-submit');
+  await page.waitForSelector('#token-error:not([hidden])');
+  await clean(page, 'sign-in page with an error');
+  await screenshot(page, 'a11y-signin-error');
+  assert.equal(browser.errors.length, 0, browser.errors.join('\n'));
+});
+
+test('board has no accessibility violations, signed out and signed in', async () => {
+  const page = await browser.page();
+  await open(page, `${server.url}/board.html`);
+  await clean(page, 'board without sign-in');
+  await open(page, `${server.url}/signin.html?next=%2Fboard.html`);
+  await page.fill('#token', server.token('onboarding', 'dataport'));
+  await page.click('#signin-submit');
+  await page.waitForURL('**/board.html');
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.locator('details.rl-alt summary').first().click();
+  await clean(page, 'board');
+  await page.click('#only-mine');
+  await clean(page, 'board with every team');
+  assert.equal(browser.errors.length, 0, browser.errors.join('\n'));
+});
