@@ -3,6 +3,7 @@
  * Lifecycle records (responsibilities, cycles, releases, adoptions) are in
  * domain/lifecycle.c.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/quality.h"
@@ -11,6 +12,7 @@
 #include "store/db.h"
 #include "store/record.h"
 #include "util/clock.h"
+#include "util/markdown.h"
 
 const struct field *
 resource_field(const struct resource *res, const char *name)
@@ -241,8 +243,16 @@ solution_decorate(struct db *db, const struct record *r, json_t *out)
 {
 	json_t       *missing;
 	sqlite3_stmt *st;
+	const char   *md = json_string_value(json_object_get(r->doc,
+	                 "description"));
+	char         *html;
 	int           percent;
 
+	/* Rendered once per write (the document is stored rendered). */
+	if (md != NULL && (html = markdown_html(md, strlen(md))) != NULL) {
+		json_object_set_new(out, "description_html", json_string(html));
+		free(html);
+	}
 	percent = quality_completeness(r->doc, &missing);
 	st = db_prepare(db,
 	    "SELECT avg(rating), count(*) FROM feedback WHERE "

@@ -3,6 +3,7 @@
  * cycles (release lines, as endoflife.date models them), releases (planned
  * ones are the published release plan) and adoptions.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/resource.h"
@@ -10,6 +11,7 @@
 #include "store/db.h"
 #include "store/record.h"
 #include "util/clock.h"
+#include "util/markdown.h"
 
 /* Dates are ISO 8601, so they compare as strings. */
 static const char *
@@ -235,13 +237,18 @@ static void
 release_decorate(struct db *db, const struct record *r, json_t *out)
 {
 	const char *planned = date_of(r->doc, "planned_date");
-	char        now[CLOCK_DATE_LEN];
+	const char *notes = date_of(r->doc, "notes");
+	char        now[CLOCK_DATE_LEN], *html;
 
 	(void)db;
 	today(now);
 	json_object_set_new(out, "overdue",
 	    json_boolean(strcmp(date_of(r->doc, "status"), "planned") == 0 &&
 	        planned && strcmp(planned, now) < 0));
+	if (notes && (html = markdown_html(notes, strlen(notes))) != NULL) {
+		json_object_set_new(out, "notes_html", json_string(html));
+		free(html);
+	}
 }
 
 const struct resource res_release = {
