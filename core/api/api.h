@@ -71,6 +71,7 @@ void api_session_delete(struct request *);
 /* api/meta.c */
 void api_index(struct request *);
 void api_openapi(struct request *);
+void api_plugins(struct request *);
 void api_events(struct request *);
 void api_licences(struct request *);
 

@@ -5,6 +5,7 @@
 #include <event2/buffer.h>
 
 #include "api/api.h"
+#include "plugin/plugin.h"
 #include "util/embedded.h"
 #include "events/outbox.h"
 #include "http/reply.h"
@@ -24,6 +25,19 @@ api_index(struct request *req)
 	        ROLLIN_VERSION, "documentation", "/api/v1/openapi.yaml",
 	        "routes", routes),
 	    0);
+}
+
+/*
+ * GET /api/v1/plugins: the running service's plugins with their state and
+ * last error (a failure at run time shows only here, not in a separate
+ * `rollin plugins` process).
+ */
+void
+api_plugins(struct request *req)
+{
+	struct plugin_registry *reg = plugins_default();
+
+	reply_list(req, reg ? plugins_describe(reg) : json_array(), NULL);
 }
 
 /* GET /api/v1/openapi.yaml: the API's description, as shipped. */

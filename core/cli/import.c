@@ -29,7 +29,7 @@ static const struct {
 } by_ext[] = {
 	{ ".yml", "publiccode" },
 	{ ".yaml", "publiccode" },
-	{ ".csv", "csv" },
+	{ ".csv", "csv-import" },
 	{ ".json", "endoflife" },
 };
 

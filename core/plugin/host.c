@@ -227,6 +227,9 @@ host_upsert(struct rollin_call *call, const char *kind, const char *json,
 			snprintf(keytext, sizeof(keytext), "%lld", (long long)id);
 		rev = r.rev;
 		record_clear(&r);
+		/* Matched by its own key: the key is not a field to write. */
+		if (strcmp(match, k->res->key) == 0)
+			json_object_del(doc, match);
 		if (record_update(call->db, k->res, parent, keytext, doc, rev,
 		        call->who, &r, &why) == -1)
 			goto rl_failed;

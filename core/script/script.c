@@ -238,17 +238,25 @@ limit_setting(json_t *settings, const char *plugin, const char *key,
 	return -1;
 }
 
-/* Applies plugins.<name>.memory_mb, .instructions and .timeout_ms. */
+/*
+ * Applies plugins.<name>.memory_mb, .instructions and .timeout_ms.
+ * Notifiers run on the loop thread and mostly wait on the network, which
+ * the budget does not count: their default budget is a tenth, so that a
+ * runaway one holds the loop for about 100 ms, not a second.
+ */
 static int
-apply_limits(struct script *s, json_t *settings, const char *name, char *err,
-    size_t errlen)
+apply_limits(struct script *s, json_t *settings, const char *name,
+    enum rollin_kind kind, char *err, size_t errlen)
 {
 	long long mb, n, ms;
 
 	if (limit_setting(settings, name, "memory_mb", 1, 4096,
 	        SCRIPT_MEMORY_MB, &mb, err, errlen) == -1 ||
 	    limit_setting(settings, name, "instructions", 1000,
-	        10000000000000LL, SCRIPT_INSTRUCTIONS, &n, err, errlen) == -1 ||
+	        10000000000000LL,
+	        kind == ROLLIN_NOTIFIER ? SCRIPT_INSTRUCTIONS / 10 :
+	                                  SCRIPT_INSTRUCTIONS,
+	        &n, err, errlen) == -1 ||
 	    limit_setting(settings, name, "timeout_ms", 1, 3600000,
 	        SCRIPT_TIMEOUT_MS, &ms, err, errlen) == -1)
 		return -1;
@@ -751,7 +759,7 @@ script_plugin_load(struct plugin_registry *reg, const char *path,
 	snprintf(s->name, sizeof(s->name), "%s", p->name);
 	snprintf(s->file, sizeof(s->file), "%s", base);
 	settings = cfg->plugins ? json_object_get(cfg->plugins, p->name) : NULL;
-	if (apply_limits(s, settings, p->name, err, sizeof(err)) == -1)
+	if (apply_limits(s, settings, p->name, 0, err, sizeof(err)) == -1)
 		goto refused;
 	if ((text = read_source(path, &c.len, err, sizeof(err))) == NULL)
 		goto refused;
@@ -797,11 +805,20 @@ script_plugin_load(struct plugin_registry *reg, const char *path,
 	p->kind = c.kind;
 	p->settings =
 	    cfg->plugins ? json_object_get(cfg->plugins, p->name) : NULL;
-	if (apply_limits(s, p->settings, p->name, err, sizeof(err)) == -1)
+	if (apply_limits(s, p->settings, p->name, c.kind, err, sizeof(err)) ==
+	    -1)
 		goto refused;
 	p->script = s;
 	if (json_is_false(json_object_get(p->settings, "enabled"))) {
 		p->state = PLUGIN_DISABLED;
+		return;
+	}
+	/* As for C notifiers: one delivers only once it is told where. */
+	if (p->kind == ROLLIN_NOTIFIER && p->settings == NULL) {
+		p->state = PLUGIN_DISABLED;
+		snprintf(p->last_error, sizeof(p->last_error),
+		    "not configured: add plugins: %s: ... to the config file",
+		    p->name);
 		return;
 	}
 	if (!c.has_init)
