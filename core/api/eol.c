@@ -27,7 +27,6 @@
 #include <strings.h>
 
 #include "api/api.h"
-#include "domain/product.h"
 #include "http/reply.h"
 #include "store/db.h"
 #include "util/clock.h"
@@ -49,7 +48,7 @@ base_url(struct request *req, char *out, size_t len)
 	struct evkeyvalq *h = evhttp_request_get_input_headers(req->ev);
 	const char       *host = h ? evhttp_find_header(h, "Host") : NULL;
 	const char       *proto =
-	    h ? evhttp_find_header(h, "X-Forwarded-Proto") : NULL;
+            h ? evhttp_find_header(h, "X-Forwarded-Proto") : NULL;
 
 	if (host == NULL || *host == '\0' || strpbrk(host, "/ \t\r\n\"\\"))
 		host = "localhost";
@@ -57,7 +56,7 @@ base_url(struct request *req, char *out, size_t len)
 	    proto && strcasecmp(proto, "https") == 0 ? "https" : "http", host);
 }
 
-/* The envelope; result is stolen, meta (may be NULL) borrowed. */
+/* The envelope; meta (may be NULL) and result are stolen. */
 static void
 reply_envelope(struct request *req, json_t *meta, json_t *result)
 {
@@ -67,8 +66,10 @@ reply_envelope(struct request *req, json_t *meta, json_t *result)
 	clock_format_ts(clock_now(), ts);
 	doc = json_pack("{s:s, s:s}", "schema_version", EOL_SCHEMA_VERSION,
 	    "generated_at", ts);
-	if (meta != NULL)
+	if (meta != NULL) {
 		json_object_update(doc, meta);
+		json_decref(meta);
+	}
 	json_object_set_new(doc, "result", result);
 	/* Public data, read by tools and browsers alike. */
 	evhttp_add_header(evhttp_request_get_output_headers(req->ev),
@@ -137,8 +138,8 @@ api_eol_products(struct request *req)
 	sqlite3_stmt *st = db_prepare(req->db,
 	    "SELECT s.slug, s.name, o.slug FROM solutions s "
 	    "JOIN organisations o ON o.id = s.owner_id ORDER BY s.slug");
-	json_t *items = json_array();
-	int     rc;
+	json_t       *items = json_array();
+	int           rc;
 
 	if (st == NULL) {
 		json_decref(items);
@@ -213,8 +214,8 @@ release_json(const struct eol_cycle *c, int has_eoas, int has_eoes,
 		    json_boolean(c->support_until
 		            ? reached(c->support_until, today)
 		            : eol));
-		json_object_set_new(
-		    r, "eoasFrom", date_or_null(c->support_until));
+		json_object_set_new(r, "eoasFrom",
+		    date_or_null(c->support_until));
 	}
 	json_object_set_new(r, "isEol", json_boolean(eol));
 	json_object_set_new(r, "eolFrom", date_or_null(c->eol));
@@ -225,7 +226,8 @@ release_json(const struct eol_cycle *c, int has_eoas, int has_eoes,
 		           : json_null());
 		json_object_set_new(r, "eoesFrom", date_or_null(c->ext));
 	}
-	json_object_set_new(r, "isMaintained", json_boolean(!eol || ext_running));
+	json_object_set_new(r, "isMaintained",
+	    json_boolean(!eol || ext_running));
 	json_object_set_new(r, "latest",
 	    c->latest ? json_pack("{s:s, s:o, s:n}", "name", c->latest, "date",
 	                    date_or_null(c->latest_date), "link")
@@ -248,7 +250,7 @@ find_product(struct request *req, struct eol_product *p)
 	    "SELECT s.id, s.slug, s.name, o.slug, s.homepage, "
 	    "max(s.updated_at, s.touched_at) FROM solutions s "
 	    "JOIN organisations o ON o.id = s.owner_id WHERE s.slug = ?");
-	int rc;
+	int           rc;
 
 	memset(p, 0, sizeof(*p));
 	if (st == NULL) {
@@ -302,8 +304,8 @@ read_cycles(struct request *req, int64_t id)
 				json_array_append_new(row,
 				    json_boolean(sqlite3_column_int(st, i)));
 			else
-				json_array_append_new(
-				    row, v ? json_string(v) : json_null());
+				json_array_append_new(row,
+				    v ? json_string(v) : json_null());
 		}
 		json_array_append_new(rows, row);
 	}
@@ -348,7 +350,7 @@ api_eol_product(struct request *req)
 {
 	struct eol_product p;
 	struct eol_cycle   c;
-	json_t            *rows, *row, *releases, *result, *meta;
+	json_t            *rows, *row, *releases, *result;
 	char               today[CLOCK_DATE_LEN], base[300], html[700];
 	char               modified[CLOCK_TS_LEN];
 	time_t             t;
@@ -369,8 +371,8 @@ api_eol_product(struct request *req)
 	json_array_foreach(rows, i, row)
 	{
 		cycle_of(row, &c);
-		json_array_append_new(
-		    releases, release_json(&c, has_eoas, has_eoes, today));
+		json_array_append_new(releases,
+		    release_json(&c, has_eoas, has_eoes, today));
 	}
 	/* The solution's own page if it has one, else its catalogue entry. */
 	base_url(req, base, sizeof(base));
@@ -397,9 +399,8 @@ api_eol_product(struct request *req)
 		clock_format_ts(t, modified);
 	else
 		clock_format_ts(clock_now(), modified);
-	meta = json_pack("{s:s}", "last_modified", modified);
-	reply_envelope(req, meta, result);
-	json_decref(meta);
+	reply_envelope(req, json_pack("{s:s}", "last_modified", modified),
+	    result);
 	json_decref(rows);
 	json_decref(p.row);
 }
@@ -430,7 +431,8 @@ answer_release(struct request *req, const char *name)
 	{
 		cycle_of(row, &c);
 		if (name == NULL) {
-			if (c.release_date && strcmp(c.release_date, today) <= 0) {
+			if (c.release_date &&
+			    strcmp(c.release_date, today) <= 0) {
 				found = row;
 				break;
 			}

@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "domain/product.h"
 #include "domain/resource.h"
 #include "store/db.h"
 #include "store/record.h"
@@ -31,8 +30,8 @@ text_of(json_t *doc, const char *name)
 
 /* Dates are ISO 8601, so they compare as strings. */
 static int
-not_before(
-    json_t *doc, const char *early, const char *late, struct rl_error *err)
+not_before(json_t *doc, const char *early, const char *late,
+    struct rl_error *err)
 {
 	const char *a = text_of(doc, early), *b = text_of(doc, late);
 
@@ -42,9 +41,26 @@ not_before(
 	return 0;
 }
 
-const char *
-product_support_status(
-    const char *support_until, const char *eol, const char *today)
+/*
+ * The product cycle a dependency's cycle names, as a condition on alias c
+ * with the dependency's product id as ?1 and its cycle as ?2: the cycle of
+ * that name, or else the longest cycle that is a dotted prefix of it, so
+ * that "15.4" finds PostgreSQL's cycle "15" (the exact name is the longest
+ * that can match). The eol report plugin uses the same rule.
+ */
+#define PRODUCT_CYCLE_MATCH                                   \
+	"c.product_id = ?1 AND (c.name = ?2 OR "              \
+	"substr(?2, 1, length(c.name) + 1) = c.name || '.') " \
+	"ORDER BY length(c.name) DESC, c.id LIMIT 1"
+
+/*
+ * Where a cycle stands on day today (YYYY-MM-DD), from its end of active
+ * support and end of life (either may be NULL): "eol" from the eol date
+ * on, "security" from the end of active support on, else "active". A date
+ * is reached on its day, as for a solution's cycles.
+ */
+static const char *
+support_status(const char *support_until, const char *eol, const char *today)
 {
 	if (eol && strcmp(today, eol) >= 0)
 		return "eol";
@@ -197,10 +213,10 @@ product_cycle_decorate(struct db *db, const struct record *r, json_t *out)
 	(void)db;
 	clock_format_date(clock_now(), today);
 	json_object_set_new(out, "support_status",
-	    json_string(product_support_status(text_of(r->doc, "support_until"),
+	    json_string(support_status(text_of(r->doc, "support_until"),
 	        text_of(r->doc, "eol"), today)));
-	json_object_set_new(
-	    out, "days_to_eol", days_until(text_of(r->doc, "eol")));
+	json_object_set_new(out, "days_to_eol",
+	    days_until(text_of(r->doc, "eol")));
 }
 
 const struct resource res_product_cycle = {
@@ -283,7 +299,7 @@ dependency_decorate(struct db *db, const struct record *r, json_t *out)
 			const char *l = db_column_text(st, 4);
 
 			clock_format_date(clock_now(), today);
-			status = product_support_status(s, e, today);
+			status = support_status(s, e, today);
 			matched = json_string(db_column_text(st, 0));
 			support = s ? json_string(s) : json_null();
 			eol = e ? json_string(e) : json_null();

@@ -315,8 +315,8 @@ dispatch(struct evhttp_request *ev, void *arg)
 		    "string is not valid");
 		goto done;
 	}
-	if (strncmp(req.path, "/api/", 5) == 0 || strcmp(req.path, "/api") == 0 ||
-	    strncmp(req.path, "/eol/", 5) == 0)
+	if (strncmp(req.path, "/api/", 5) == 0 ||
+	    strcmp(req.path, "/api") == 0 || strncmp(req.path, "/eol/", 5) == 0)
 		dispatch_api(&req);
 	else
 		static_serve(&req);

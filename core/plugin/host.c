@@ -99,7 +99,8 @@ host_input_name(struct rollin_call *call)
 
 /*
  * What an importer may write: the kind's resource, and for records nested
- * under a solution the key in the JSON that names their solution.
+ * under a solution the key in the JSON that names their solution (a
+ * product's cycles name their product by "product").
  */
 static const struct import_kind {
 	const char            *kind;

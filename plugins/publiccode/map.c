@@ -11,10 +11,13 @@
  * - a release for softwareVersion + releaseDate, found again by version;
  * - responsibilities: maintenance by the owner (internal) or each
  *   contractor (contract, until its end date); contact for each contact;
- * - adoptions for usedBy, status evaluating and marked unverified.
+ * - adoptions for usedBy, status evaluating and marked unverified;
+ * - dependencies for dependsOn (open, proprietary, hardware), on the
+ *   product of that name (found by name or label, created with the name
+ *   as its label if missing), in the version the entry names exactly.
  *
  * Records that exist already (same solution, role, organisation and
- * contact; same adopter) are left as they are, so a re-import never
+ * contact; same adopter; same product) are left as they are, so a re-import never
  * duplicates and never undoes what owners and adopters wrote since.
  * Lookups read the store through host->query.
  */
@@ -518,38 +521,49 @@ open_source(const char *licence)
 	return 0;
 }
 
-/* "PostgreSQL >= 12", "Oracle 11.4 (proprietary)", "NFC Reader (optional)". */
-static void
-prerequisite(json_t *d, const char *kind, json_t *tags)
+/*
+ * "PostgreSQL >= 12", "Oracle 11.4 (proprietary)", "NFC Reader (optional)":
+ * a dependsOn entry as text, in text (400 bytes). Returns -1 if it has no
+ * name.
+ */
+static int
+dependency_text(json_t *d, const char *kind, char *text)
 {
 	const char *name = json_string_value(json_object_get(d, "name"));
 	const char *min = json_string_value(json_object_get(d, "versionMin"));
 	const char *max = json_string_value(json_object_get(d, "versionMax"));
 	const char *exact = json_string_value(json_object_get(d, "version"));
-	char        text[400];
-	size_t      n;
+	size_t      n, size = 400;
 
 	if (name == NULL)
-		return;
-	n = (size_t)snprintf(text, sizeof(text), "%s", name);
-	if (exact)
-		n += (size_t)snprintf(text + n, sizeof(text) - n, " %s", exact);
-	else if (min && max && strcmp(min, max) == 0)
-		n += (size_t)snprintf(text + n, sizeof(text) - n, " %s", min);
+		return -1;
+	n = (size_t)snprintf(text, size, "%s", name);
+	if (exact && n < size)
+		n += (size_t)snprintf(text + n, size - n, " %s", exact);
+	else if (min && max && strcmp(min, max) == 0 && n < size)
+		n += (size_t)snprintf(text + n, size - n, " %s", min);
 	else {
-		if (min && n < sizeof(text))
-			n += (size_t)snprintf(text + n, sizeof(text) - n,
-			    " >= %s", min);
-		if (max && n < sizeof(text))
-			n += (size_t)snprintf(text + n, sizeof(text) - n,
-			    "%s <= %s", min ? "," : "", max);
+		if (min && n < size)
+			n +=
+			    (size_t)snprintf(text + n, size - n, " >= %s", min);
+		if (max && n < size)
+			n += (size_t)snprintf(text + n, size - n, "%s <= %s",
+			    min ? "," : "", max);
 	}
-	if (kind != NULL && n < sizeof(text))
-		n +=
-		    (size_t)snprintf(text + n, sizeof(text) - n, " (%s)", kind);
-	if (json_is_true(json_object_get(d, "optional")) && n < sizeof(text))
-		snprintf(text + n, sizeof(text) - n, " (optional)");
-	add_tag(tags, text, 30);
+	if (kind != NULL && n < size)
+		n += (size_t)snprintf(text + n, size - n, " (%s)", kind);
+	if (json_is_true(json_object_get(d, "optional")) && n < size)
+		snprintf(text + n, size - n, " (optional)");
+	return 0;
+}
+
+static void
+prerequisite(json_t *d, const char *kind, json_t *tags)
+{
+	char text[400];
+
+	if (dependency_text(d, kind, text) == 0)
+		add_tag(tags, text, 30);
 }
 
 static void
@@ -964,6 +978,97 @@ adoptions(struct mapper *m)
 	}
 }
 
+/* ---- dependencies --------------------------------------------------------- */
+
+/*
+ * The product a dependsOn entry names, in out (72 bytes): a product whose
+ * name is the entry's slug or whose label is its name (ASCII case folded),
+ * else a new one labelled with the name. Returns 0, or -1 (reported).
+ */
+static int
+product(struct mapper *m, const char *raw, const char *key, char *out)
+{
+	char *name = one_line(raw), *found;
+	int   rc = 0;
+
+	if (name == NULL || *name == '\0') {
+		free(name);
+		return -1;
+	}
+	shorten(name, 200, 0);
+	slugify(name, "product", out, 72);
+	found = lookup(m,
+	    "SELECT name FROM products WHERE name = ?1 "
+	    "OR lower(label) = lower(?2) ORDER BY name = ?1 DESC, id LIMIT 1",
+	    json_pack("[s, s]", out, name));
+	if (found != NULL)
+		snprintf(out, 72, "%s", found);
+	else
+		rc = upsert(m, "product",
+		    json_pack("{s:s, s:s}", "name", out, "label", name), "name",
+		    key);
+	free(found);
+	free(name);
+	return rc;
+}
+
+/*
+ * The solution's dependency on one dependsOn entry, unless it has one on
+ * that product already (its owner may have said more since). The cycle is
+ * the exact version the entry names, if it names one; the entry as text
+ * (with its version range, optional) is the note.
+ */
+static void
+dependency(struct mapper *m, json_t *d, const char *kind, const char *key)
+{
+	const char *exact = json_string_value(json_object_get(d, "version"));
+	const char *min = json_string_value(json_object_get(d, "versionMin"));
+	const char *max = json_string_value(json_object_get(d, "versionMax"));
+	char        text[400], name[72], *cycle;
+	json_t     *doc;
+
+	if (dependency_text(d, strcmp(kind, "open") == 0 ? NULL : kind, text) ==
+	        -1 ||
+	    product(m, json_string_value(json_object_get(d, "name")), key,
+	        name) == -1)
+		return;
+	if (exists(m,
+	        "SELECT d.id FROM dependencies d "
+	        "JOIN solutions s ON s.id = d.solution_id "
+	        "JOIN products p ON p.id = d.product_id "
+	        "WHERE s.slug = ? AND p.name = ?",
+	        json_pack("[s, s]", m->solution, name)))
+		return;
+	if (exact == NULL && min && max && strcmp(min, max) == 0)
+		exact = min;
+	cycle = exact ? one_line(exact) : NULL;
+	doc = json_pack("{s:s, s:s, s:s, s:s}", "solution", m->solution,
+	    "product", name, "kind", kind, "note", text);
+	if (cycle && *cycle && strlen(cycle) <= 64)
+		json_object_set_new(doc, "cycle", json_string(cycle));
+	upsert(m, "dependency", doc, NULL, key);
+	free(cycle);
+}
+
+/* dependsOn: open, proprietary and hardware, as the solution's dependencies. */
+static void
+dependencies(struct mapper *m)
+{
+	static const char *const kinds[] = { "open", "proprietary",
+		"hardware" };
+	json_t *depends = json_object_get(m->doc, "dependsOn"), *d;
+	char    key[96];
+	size_t  i;
+
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		json_array_foreach(json_object_get(depends, kinds[k]), i, d)
+		{
+			snprintf(key, sizeof(key), "dependsOn.%s[%zu]",
+			    kinds[k], i);
+			dependency(m, d, kinds[k], key);
+		}
+}
+
 enum rollin_status
 pc_map(const struct rollin_host *host, struct rollin_call *call,
     const struct pc_result *res, const char *name)
@@ -984,5 +1089,6 @@ pc_map(const struct rollin_host *host, struct rollin_call *call,
 	release(&m);
 	maintenance(&m);
 	adoptions(&m);
+	dependencies(&m);
 	return ROLLIN_OK;
 }
