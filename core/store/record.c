@@ -23,7 +23,7 @@ enum {
 	COL_FIRST
 };
 
-static struct res_sql sqls[16];
+static struct res_sql sqls[32]; /* one per resource */
 static size_t         nsqls;
 
 static void
