@@ -19,8 +19,8 @@ void api_record_delete(struct request *);
  * 404 and returns -1 if there is none. */
 int api_parent_id(struct request *, int64_t *);
 /* Reads limit/sort/cursor and the remaining query as filters. */
-int api_list_params(
-    struct request *, struct list_params *, const char *const *reserved);
+int api_list_params(struct request *, struct list_params *,
+    const char *const *reserved);
 
 /* api/solutions.c */
 void api_solution_list(struct request *);

@@ -53,8 +53,8 @@ record_key(struct request *req)
 }
 
 int
-api_list_params(
-    struct request *req, struct list_params *lp, const char *const *reserved)
+api_list_params(struct request *req, struct list_params *lp,
+    const char *const *reserved)
 {
 	struct evkeyval *kv;
 	char            *end;
@@ -153,15 +153,15 @@ api_record_create(struct request *req)
 
 	if (api_parent_id(req, &parent) == -1)
 		return;
-	if (record_create(
-	        req->db, res, parent, req->body, &req->who, &r, &err) == -1) {
+	if (record_create(req->db, res, parent, req->body, &req->who, &r,
+	        &err) == -1) {
 		reply_error(req, &err);
 		return;
 	}
 	record_subject(req->db, res, &r, subject, sizeof(subject));
 	snprintf(location, sizeof(location), "/api/v1/%s", subject);
-	evhttp_add_header(
-	    evhttp_request_get_output_headers(req->ev), "Location", location);
+	evhttp_add_header(evhttp_request_get_output_headers(req->ev),
+	    "Location", location);
 	reply_json(req, 201, record_show(req->db, res, &r, &req->who), r.rev);
 	record_clear(&r);
 }

@@ -36,8 +36,8 @@ organisation(struct db *db, const char *slug)
 		return org;
 	db_bind_text(st, 1, slug);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		json_object_set_new(
-		    org, "name", json_string(db_column_text(st, 0)));
+		json_object_set_new(org, "name",
+		    json_string(db_column_text(st, 0)));
 	sqlite3_reset(st);
 	return org;
 }
@@ -59,10 +59,10 @@ solution(struct db *db, const char *slug)
 		return sol;
 	db_bind_text(st, 1, slug);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		json_object_set_new(
-		    sol, "name", json_string(db_column_text(st, 0)));
-		json_object_set_new(
-		    sol, "maturity", json_string(db_column_text(st, 1)));
+		json_object_set_new(sol, "name",
+		    json_string(db_column_text(st, 0)));
+		json_object_set_new(sol, "maturity",
+		    json_string(db_column_text(st, 1)));
 		json_object_set_new(sol, "owner",
 		    json_pack("{s:s, s:s}", "slug", db_column_text(st, 2),
 		        "name", db_column_text(st, 3)));
@@ -91,14 +91,14 @@ export_view(struct db *db, const json_t *doc)
 		json_object_set_new(view, "organisation",
 		    organisation(db, str(doc, "organisation")));
 	if (str(doc, "chosen"))
-		json_object_set_new(
-		    view, "chosen", solution(db, str(doc, "chosen")));
+		json_object_set_new(view, "chosen",
+		    solution(db, str(doc, "chosen")));
 	json_array_foreach(json_object_get(doc, "considered"), i, v)
 	{
 		item = json_deep_copy(v);
 		if (str(v, "solution"))
-			json_object_set_new(
-			    item, "solution", solution(db, str(v, "solution")));
+			json_object_set_new(item, "solution",
+			    solution(db, str(v, "solution")));
 		json_array_append_new(considered, item);
 	}
 	json_object_set_new(view, "considered", considered);
@@ -127,8 +127,8 @@ api_reuse_check_export(struct request *req)
 		    "format must be markdown or html");
 		return;
 	}
-	if (record_get(
-	        req->db, &res_reuse_check, 0, req->params[0], &r, &err) == -1) {
+	if (record_get(req->db, &res_reuse_check, 0, req->params[0], &r,
+	        &err) == -1) {
 		reply_error(req, &err);
 		return;
 	}
@@ -137,8 +137,8 @@ api_reuse_check_export(struct request *req)
 	json_decref(view);
 	if (text == NULL) {
 		record_clear(&r);
-		reply_errorf(
-		    req, 500, "internal", NULL, "cannot render export");
+		reply_errorf(req, 500, "internal", NULL,
+		    "cannot render export");
 		return;
 	}
 	snprintf(disposition, sizeof(disposition),

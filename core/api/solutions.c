@@ -108,8 +108,8 @@ api_solution_confirm(struct request *req)
 	    "UPDATE solutions SET confirmed_at = ? "
 	    "WHERE id = ?");
 	snprintf(subject, sizeof(subject), "solutions/%s", req->params[0]);
-	payload = json_pack(
-	    "{s:s, s:s}", "solution", req->params[0], "confirmed_at", now);
+	payload = json_pack("{s:s, s:s}", "solution", req->params[0],
+	    "confirmed_at", now);
 	if (st == NULL)
 		goto fail;
 	db_bind_text(st, 1, now);
@@ -205,8 +205,8 @@ api_solution_get(struct request *req)
 void
 api_solution_delete(struct request *req)
 {
-	evhttp_add_header(
-	    evhttp_request_get_output_headers(req->ev), "Allow", "GET, PATCH");
+	evhttp_add_header(evhttp_request_get_output_headers(req->ev), "Allow",
+	    "GET, PATCH");
 	reply_errorf(req, 405, "method_not_allowed", NULL,
 	    "solutions are "
 	    "retired, not deleted: PATCH /api/v1/solutions/%s with "

@@ -37,8 +37,8 @@ count_by(struct db *db, const char *sql, int64_t solution_id,
 	sqlite3_bind_int64(st, 1, solution_id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		json_int_t n = sqlite3_column_int64(st, 1);
-		json_object_set_new(
-		    out, db_column_text(st, 0), json_integer(n));
+		json_object_set_new(out, db_column_text(st, 0),
+		    json_integer(n));
 		if (total)
 			*total += n;
 	}
@@ -299,8 +299,8 @@ top_titles(struct db *db, int64_t solution_id)
 		return out;
 	sqlite3_bind_int64(st, 1, solution_id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_array_append_new(
-		    titles, json_string(db_column_text(st, 0)));
+		json_array_append_new(titles,
+		    json_string(db_column_text(st, 0)));
 		if ((key = title_key(db_column_text(st, 0))) == NULL)
 			break;
 		for (k = 0; k < n && strcmp(g[k].key, key) != 0; k++)
@@ -349,8 +349,8 @@ api_rollin_stats(struct request *req)
 	json_int_t    total = 0;
 	json_t       *by_status, *out;
 
-	if ((st = db_prepare(
-	         req->db, "SELECT id FROM solutions WHERE slug = ?")) == NULL) {
+	if ((st = db_prepare(req->db,
+	         "SELECT id FROM solutions WHERE slug = ?")) == NULL) {
 		reply_errorf(req, 500, "store", NULL, "store unavailable");
 		return;
 	}
@@ -359,8 +359,8 @@ api_rollin_stats(struct request *req)
 		id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	if (id == 0) {
-		reply_errorf(
-		    req, 404, "not_found", NULL, "no solution '%s'", slug);
+		reply_errorf(req, 404, "not_found", NULL, "no solution '%s'",
+		    slug);
 		return;
 	}
 	by_status = count_by(req->db,

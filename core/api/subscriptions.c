@@ -24,10 +24,10 @@ api_event_recipients(struct request *req)
 	}
 	if ((items = subscriptions_recipients(req->db, id)) == NULL) {
 		json_decref(ev);
-		reply_errorf(
-		    req, 500, "store", NULL, "reading the recipients failed");
+		reply_errorf(req, 500, "store", NULL,
+		    "reading the recipients failed");
 		return;
 	}
-	reply_json(
-	    req, 200, json_pack("{s:o, s:o}", "event", ev, "items", items), 0);
+	reply_json(req, 200,
+	    json_pack("{s:o, s:o}", "event", ev, "items", items), 0);
 }

@@ -20,7 +20,8 @@ usage(FILE *out)
 	    "usage: rollin backup [--db PATH] [--config FILE] OUT\n\n"
 	    "Writes a consistent copy of the database to OUT, also while\n"
 	    "`rollin serve` runs. Restore by stopping the service and putting\n"
-	    "the copy in place of the database file (see docs/operations.md).\n\n");
+	    "the copy in place of the database file (see "
+	    "docs/operations.md).\n\n");
 	cli_common_help(out);
 }
 
@@ -33,8 +34,9 @@ copy_to(sqlite3 *src, const char *path)
 	sqlite3_stmt   *st;
 	int             rc;
 
-	if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE |
-	        SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &dst,
+	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+	        NULL) != SQLITE_OK) {
 		fprintf(stderr, "rollin: cannot create %s: %s\n", path,
 		    sqlite3_errmsg(dst));
 		sqlite3_close(dst);

@@ -35,8 +35,8 @@ cli_config(const struct cli_flags *f, struct config *cfg)
 	for (int i = 0; i < f->n; i++)
 		if (config_set(cfg, f->set[i].key, f->set[i].value, err,
 		        sizeof(err)) == -1) {
-			fprintf(
-			    stderr, "rollin: --%s: %s\n", f->set[i].key, err);
+			fprintf(stderr, "rollin: --%s: %s\n", f->set[i].key,
+			    err);
 			return -1;
 		}
 	if (clock_from_env() == -1) {

@@ -71,8 +71,8 @@ cmd_org(int argc, char **argv)
 			json_object_set_new(doc, "state", json_string(optarg));
 			break;
 		case 'w':
-			json_object_set_new(
-			    doc, "website", json_string(optarg));
+			json_object_set_new(doc, "website",
+			    json_string(optarg));
 			break;
 		case 'h':
 			usage(stdout);

@@ -86,7 +86,8 @@ cmd_plugins(int argc, char **argv)
 			    plugin_state_name(p->state), p->file);
 			if (p->last_error[0])
 				printf("%22s %s: %s\n", "",
-				    p->state == PLUGIN_DISABLED ? "note" : "error",
+				    p->state == PLUGIN_DISABLED ? "note"
+				                                : "error",
 				    p->last_error);
 		}
 		if (reg.n == 0)

@@ -140,8 +140,8 @@ cmd_serve(int argc, char **argv)
 	}
 	if (cli_config(&flags, &cfg) == -1)
 		return 1;
-	if (timer_config_parse(
-	        &tcfg, cfg.support_ending_days, why, sizeof(why)) == -1) {
+	if (timer_config_parse(&tcfg, cfg.support_ending_days, why,
+	        sizeof(why)) == -1) {
 		fprintf(stderr, "rollin: support_ending_days: %s\n", why);
 		return 1;
 	}

@@ -98,8 +98,8 @@ config_defaults(struct config *c)
 	c->public_catalogue = 1;
 	c->stale_days = 180;
 	c->day_rate_cents = 80000;
-	snprintf(
-	    c->support_ending_days, sizeof(c->support_ending_days), "90,30,7");
+	snprintf(c->support_ending_days, sizeof(c->support_ending_days),
+	    "90,30,7");
 	c->timer_interval = 60;
 	c->max_body_bytes = 1024 * 1024;
 	c->max_header_bytes = 16 * 1024;
@@ -114,8 +114,8 @@ config_defaults(struct config *c)
 }
 
 int
-config_split_listen(
-    const char *s, char *addr, size_t addrlen, unsigned short *port)
+config_split_listen(const char *s, char *addr, size_t addrlen,
+    unsigned short *port)
 {
 	const char *colon;
 	char       *end;
@@ -307,8 +307,8 @@ config_load_file(struct config *c, const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	if (!json_is_object(root)) {
-		snprintf(
-		    err, errlen, "%s: expected a mapping of settings", path);
+		snprintf(err, errlen, "%s: expected a mapping of settings",
+		    path);
 		goto done;
 	}
 	json_object_foreach(root, key, v)
@@ -321,8 +321,8 @@ config_load_file(struct config *c, const char *path, char *err, size_t errlen)
 			continue;
 		}
 		if ((s = find_setting(key)) == NULL) {
-			snprintf(
-			    err, errlen, "%s: unknown setting '%s'", path, key);
+			snprintf(err, errlen, "%s: unknown setting '%s'", path,
+			    key);
 			goto done;
 		}
 		if (json_is_string(v))

@@ -51,7 +51,7 @@ int config_set(struct config *, const char *key, const char *value, char *err,
 /* Prints every setting with its key, variable, default and meaning. */
 void config_describe(FILE *);
 /* Splits "ADDR:PORT" ("[::1]:8080" for IPv6); -1 if malformed. */
-int config_split_listen(
-    const char *, char *addr, size_t addrlen, unsigned short *port);
+int config_split_listen(const char *, char *addr, size_t addrlen,
+    unsigned short *port);
 
 #endif

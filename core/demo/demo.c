@@ -217,8 +217,8 @@ load_steps(struct db *db, int64_t rollin, json_t *steps, const char *what,
 		    "SELECT id, rev FROM rollin_steps WHERE rollin_id = ? AND "
 		    "position = ?");
 		if (st == NULL)
-			return rl_fail(
-			    err, 500, "store", NULL, "store unavailable");
+			return rl_fail(err, 500, "store", NULL,
+			    "store unavailable");
 		sqlite3_bind_int64(st, 1, rollin);
 		sqlite3_bind_int64(st, 2, pos);
 		id = 0;
@@ -234,8 +234,8 @@ load_steps(struct db *db, int64_t rollin, json_t *steps, const char *what,
 			    name, (long long)pos);
 		patch = json_deep_copy(item);
 		json_object_del(patch, "position");
-		rc = update(
-		    db, &res_rollin_step, rollin, id, &rev, patch, name, err);
+		rc = update(db, &res_rollin_step, rollin, id, &rev, patch, name,
+		    err);
 		json_decref(patch);
 		if (rc == -1)
 			return -1;
@@ -270,8 +270,8 @@ load_blockers(struct db *db, int64_t rollin, json_t *blockers, const char *what,
 			    json_object_get(item, "resolution"));
 		json_object_del(raise, "resolved_on");
 		json_object_del(raise, "resolution");
-		rc = create(
-		    db, &res_rollin_blocker, rollin, raise, &r, name, err);
+		rc = create(db, &res_rollin_blocker, rollin, raise, &r, name,
+		    err);
 		if (rc == 0) {
 			if (json_object_size(resolve) > 0)
 				rc = update(db, &res_rollin_blocker, rollin,
@@ -311,8 +311,8 @@ load_rollin(struct db *db, json_t *spec, int64_t *id, const char *what,
 	record_clear(&r);
 	if (load_steps(db, *id, json_object_get(spec, "steps"), what, err) ==
 	        -1 ||
-	    load_blockers(
-	        db, *id, json_object_get(spec, "blockers"), what, err) == -1 ||
+	    load_blockers(db, *id, json_object_get(spec, "blockers"), what,
+	        err) == -1 ||
 	    walk_status(db, *id, &rev, spec, what, err) == -1)
 		goto done;
 	rc = 0;
@@ -323,8 +323,8 @@ done:
 
 /* Feedback, and the owner's answer where the demo gives one. */
 static int
-load_feedback(
-    struct db *db, json_t *spec, const char *what, struct rl_error *err)
+load_feedback(struct db *db, json_t *spec, const char *what,
+    struct rl_error *err)
 {
 	json_t         *own = json_deep_copy(spec);
 	json_t         *answer = json_object_get(spec, "answer");
@@ -369,10 +369,10 @@ load_cost_report(struct db *db, json_t *spec, const int64_t *rollin_ids,
 		rl_fail(err, 500, "store", NULL, "store unavailable");
 		goto done;
 	}
-	db_bind_text(
-	    st, 1, json_string_value(json_object_get(spec, "solution")));
-	db_bind_text(
-	    st, 2, json_string_value(json_object_get(spec, "organisation")));
+	db_bind_text(st, 1,
+	    json_string_value(json_object_get(spec, "solution")));
+	db_bind_text(st, 2,
+	    json_string_value(json_object_get(spec, "organisation")));
 	if (sqlite3_step(st) == SQLITE_ROW)
 		adoption = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
@@ -400,15 +400,15 @@ done:
 
 /* Assessments are nested under the solution that the item names. */
 static int
-load_assessment(
-    struct db *db, json_t *spec, const char *what, struct rl_error *err)
+load_assessment(struct db *db, json_t *spec, const char *what,
+    struct rl_error *err)
 {
 	json_t *own = json_deep_copy(spec);
 	int64_t solution;
 	int     rc = -1;
 
-	solution = record_resolve(
-	    db, &res_solution, "slug", json_object_get(spec, "solution"), 0);
+	solution = record_resolve(db, &res_solution, "slug",
+	    json_object_get(spec, "solution"), 0);
 	if (solution == 0) {
 		rl_fail(err, 422, "unknown_reference", "solution",
 		    "demo %s: no such solution", what);
@@ -471,8 +471,8 @@ load_reports(struct db *db, json_t *root, const int64_t *contact_ids,
 	json_array_foreach(json_object_get(root, "cost_reports"), i, item)
 	{
 		snprintf(what, sizeof(what), "cost report %zu", i + 1);
-		if (load_cost_report(
-		        db, item, rollin_ids, nrollins, what, err) == -1)
+		if (load_cost_report(db, item, rollin_ids, nrollins, what,
+		        err) == -1)
 			goto done;
 	}
 	json_array_foreach(json_object_get(root, "assessments"), i, item)

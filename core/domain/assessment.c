@@ -131,8 +131,8 @@ assessment_live(const struct record *r, json_t *out)
 	char        now[CLOCK_DATE_LEN];
 
 	clock_format_date(clock_now(), now);
-	json_object_set_new(
-	    out, "expired", json_boolean(until && strcmp(until, now) < 0));
+	json_object_set_new(out, "expired",
+	    json_boolean(until && strcmp(until, now) < 0));
 }
 
 static void
@@ -144,8 +144,8 @@ assessment_decorate(struct db *db, const struct record *r, json_t *out)
 
 	if (assessment_current_version(db, r->solution_id, version,
 	        sizeof(version), cycle, sizeof(cycle)) == -1) {
-		json_object_set_new(
-		    out, "covers_current_version", json_false());
+		json_object_set_new(out, "covers_current_version",
+		    json_false());
 		return;
 	}
 	clock_format_date(clock_now(), now);
@@ -162,8 +162,8 @@ assessment_decorate(struct db *db, const struct record *r, json_t *out)
 			    strcmp(str(r->doc, "version"), version) == 0;
 	}
 	json_object_set_new(out, "current_version", json_string(version));
-	json_object_set_new(
-	    out, "covers_current_version", json_boolean(covers));
+	json_object_set_new(out, "covers_current_version",
+	    json_boolean(covers));
 }
 
 /*
@@ -246,8 +246,8 @@ reuse_check_check(struct db *db, const struct record *before, json_t *doc,
 			    path);
 		if (json_is_string(slug) &&
 		    record_resolve(db, &res_solution, "slug", slug, 0) == 0) {
-			snprintf(
-			    path, sizeof(path), "considered[%zu].solution", i);
+			snprintf(path, sizeof(path), "considered[%zu].solution",
+			    i);
 			return rl_fail(err, 422, "unknown_reference", path,
 			    "%s: there is no solution '%s'", path,
 			    json_string_value(slug));
@@ -332,8 +332,8 @@ subscription_check(struct db *db, const struct record *before, json_t *doc,
 		    "c.organisation_id WHERE c.id = ? AND o.slug = ?");
 		int           ok;
 		if (st == NULL)
-			return rl_fail(
-			    err, 500, "store", NULL, "store unavailable");
+			return rl_fail(err, 500, "store", NULL,
+			    "store unavailable");
 		sqlite3_bind_int64(st, 1, json_integer_value(contact));
 		db_bind_text(st, 2, str(doc, "organisation"));
 		ok = sqlite3_step(st) == SQLITE_ROW;

@@ -232,8 +232,8 @@ solution_after_write(struct db *db, const struct record *before,
 		    json_string_value(json_object_get(after->doc, "slug")));
 		if (outbox_append(db, "solution.retired", subject, actor,
 		        after->id, after->doc) == -1)
-			return rl_fail(
-			    err, 500, "store", NULL, "store unavailable");
+			return rl_fail(err, 500, "store", NULL,
+			    "store unavailable");
 	}
 	return 0;
 }
@@ -243,10 +243,10 @@ solution_decorate(struct db *db, const struct record *r, json_t *out)
 {
 	json_t       *missing;
 	sqlite3_stmt *st;
-	const char   *md = json_string_value(json_object_get(r->doc,
-	                 "description"));
-	char         *html;
-	int           percent;
+	const char   *md =
+	    json_string_value(json_object_get(r->doc, "description"));
+	char *html;
+	int   percent;
 
 	/* Rendered once per write (the document is stored rendered). */
 	if (md != NULL && (html = markdown_html(md, strlen(md))) != NULL) {
@@ -288,8 +288,8 @@ solution_live(const struct record *r, json_t *out)
 	if (changed == NULL || (updated && strcmp(updated, changed) > 0))
 		changed = updated;
 	json_object_set_new(out, "freshness",
-	    quality_freshness(
-	        json_string_value(json_object_get(r->doc, "confirmed_at")),
+	    quality_freshness(json_string_value(
+	                          json_object_get(r->doc, "confirmed_at")),
 	        changed, clock_now()));
 }
 

@@ -21,8 +21,8 @@ date_of(json_t *doc, const char *name)
 }
 
 static int
-not_before(
-    json_t *doc, const char *early, const char *late, struct rl_error *err)
+not_before(json_t *doc, const char *early, const char *late,
+    struct rl_error *err)
 {
 	const char *a = date_of(doc, early), *b = date_of(doc, late);
 
@@ -139,8 +139,8 @@ cycle_decorate(struct db *db, const struct record *r, json_t *out)
 	if (st != NULL) {
 		sqlite3_bind_int64(st, 1, r->id);
 		if (sqlite3_step(st) == SQLITE_ROW) {
-			json_object_set_new(
-			    out, "latest", json_string(db_column_text(st, 0)));
+			json_object_set_new(out, "latest",
+			    json_string(db_column_text(st, 0)));
 			if (db_column_text(st, 1))
 				json_object_set_new(out, "latest_date",
 				    json_string(db_column_text(st, 1)));

@@ -43,8 +43,8 @@ quality_completeness(json_t *doc, json_t **missing)
 		if (filled(json_object_get(doc, required[i])))
 			have++;
 		else if (missing)
-			json_array_append_new(
-			    *missing, json_string(required[i]));
+			json_array_append_new(*missing,
+			    json_string(required[i]));
 	}
 	return total ? have * 100 / total : 100;
 }

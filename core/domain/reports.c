@@ -267,8 +267,8 @@ cost_decorate(struct db *db, const struct record *r, json_t *out)
 	    "WHERE a.id = ?");
 	if (st == NULL)
 		return;
-	sqlite3_bind_int64(
-	    st, 1, json_integer_value(json_object_get(r->doc, "adoption")));
+	sqlite3_bind_int64(st, 1,
+	    json_integer_value(json_object_get(r->doc, "adoption")));
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		json_object_set_new(out, "solution",
 		    json_string((const char *)sqlite3_column_text(st, 0)));

@@ -90,8 +90,8 @@ struct record {
 
 struct resource_hooks {
 	/* Cross-field rules on the complete record (dates in order...). */
-	int (*check)(
-	    struct db *, const struct record *, json_t *doc, struct rl_error *);
+	int (*check)(struct db *, const struct record *, json_t *doc,
+	    struct rl_error *);
 	/* Inside the write's transaction, after the row is written. */
 	int (*after_write)(struct db *, const struct record *before,
 	    const struct record *after, const char *actor, struct rl_error *);

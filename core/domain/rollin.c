@@ -126,8 +126,8 @@ rollin_check(struct db *db, const struct record *before, json_t *doc,
 	(void)db;
 	if (before == NULL) {
 		if (to == NULL)
-			json_object_set_new(
-			    doc, "status", json_string("planned"));
+			json_object_set_new(doc, "status",
+			    json_string("planned"));
 		else if (strcmp(to, "planned") != 0)
 			return rl_fail(err, 422, "invalid_value", "status",
 			    "a roll-in starts as planned, not %s", to);
@@ -135,8 +135,8 @@ rollin_check(struct db *db, const struct record *before, json_t *doc,
 	}
 	from = str(before->doc, "status");
 	if (to == NULL)
-		return rl_fail(
-		    err, 422, "missing_field", "status", "status is required");
+		return rl_fail(err, 422, "missing_field", "status",
+		    "status is required");
 	if (strcmp(from, to) == 0 || rollin_may_transition(from, to))
 		return 0;
 	next = rollin_next_states(from);
@@ -162,8 +162,8 @@ current_version(struct db *db, int64_t solution_id, char *buf, size_t len)
 		return NULL;
 	sqlite3_bind_int64(st, 1, solution_id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(
-		    buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
+		snprintf(buf, len, "%s",
+		    (const char *)sqlite3_column_text(st, 0));
 		v = buf;
 	}
 	sqlite3_reset(st);
@@ -207,23 +207,23 @@ sync_adoption(struct db *db, const struct record *r, const char *actor,
 
 	patch = json_pack("{s:s}", "status", want);
 	if (strcmp(want, "live") == 0) {
-		if (current_version(
-		        db, r->solution_id, version, sizeof(version)))
-			json_object_set_new(
-			    patch, "version", json_string(version));
-		json_object_set(
-		    patch, "since", json_object_get(r->doc, "actual_golive"));
+		if (current_version(db, r->solution_id, version,
+		        sizeof(version)))
+			json_object_set_new(patch, "version",
+			    json_string(version));
+		json_object_set(patch, "since",
+		    json_object_get(r->doc, "actual_golive"));
 	}
 	if (adoption == 0) {
 		today(day);
-		json_object_set(
-		    patch, "organisation", json_object_get(r->doc, "adopter"));
+		json_object_set(patch, "organisation",
+		    json_object_get(r->doc, "adopter"));
 		if (!json_object_get(patch, "since"))
 			json_object_set_new(patch, "since", json_string(day));
-		json_object_set_new(
-		    patch, "context", json_string("Roll-in project"));
-		rc = record_create(
-		    db, &res_adoption, r->solution_id, patch, &system, &a, err);
+		json_object_set_new(patch, "context",
+		    json_string("Roll-in project"));
+		rc = record_create(db, &res_adoption, r->solution_id, patch,
+		    &system, &a, err);
 	} else {
 		if (record_get_by_id(db, &res_adoption, adoption, &a, err) ==
 		    -1) {
@@ -243,8 +243,8 @@ sync_adoption(struct db *db, const struct record *r, const char *actor,
 
 /* Each copied step is a write like any other: it leaves its event. */
 static int
-step_created(
-    struct db *db, const struct record *r, json_t *step, size_t position)
+step_created(struct db *db, const struct record *r, json_t *step,
+    size_t position)
 {
 	int64_t id = sqlite3_last_insert_rowid(db_handle(db));
 	char    subject[96];
@@ -273,8 +273,8 @@ copy_steps(struct db *db, const struct record *r, struct rl_error *err)
 	size_t i;
 	int    rc = 0;
 
-	get = db_prepare(
-	    db, "SELECT transfer_concept FROM solutions WHERE id = ?");
+	get = db_prepare(db,
+	    "SELECT transfer_concept FROM solutions WHERE id = ?");
 	if (get == NULL)
 		return rl_fail(err, 500, "store", NULL, "store unavailable");
 	sqlite3_bind_int64(get, 1, r->solution_id);
@@ -340,8 +340,8 @@ rollin_after_write(struct db *db, const struct record *before,
 	from = str(before->doc, "status");
 	if (strcmp(from, to) == 0)
 		return 0;
-	snprintf(
-	    subject, sizeof(subject), "rollins/%lld", (long long)after->id);
+	snprintf(subject, sizeof(subject), "rollins/%lld",
+	    (long long)after->id);
 	payload =
 	    json_pack("{s:I, s:s, s:s, s:O}", "rollin", (json_int_t)after->id,
 	        "from", from, "to", to, "record", after->doc);
@@ -359,8 +359,8 @@ rollin_decorate(struct db *db, const struct record *r, json_t *out)
 	sqlite3_stmt *st;
 	char          now[CLOCK_DATE_LEN];
 
-	json_object_set_new(
-	    out, "next_states", rollin_next_states(str(r->doc, "status")));
+	json_object_set_new(out, "next_states",
+	    rollin_next_states(str(r->doc, "status")));
 	today(now);
 	st = db_prepare(db,
 	    "SELECT count(*), sum(done), sum(NOT done AND planned_date < ?1), "
@@ -529,8 +529,8 @@ blocker_after_write(struct db *db, const struct record *before,
 		return 0;
 	snprintf(subject, sizeof(subject), "rollins/%lld/blockers/%lld",
 	    (long long)after->parent_id, (long long)after->id);
-	if (outbox_append(
-	        db, type, subject, actor, after->solution_id, after->doc) == -1)
+	if (outbox_append(db, type, subject, actor, after->solution_id,
+	        after->doc) == -1)
 		return rl_fail(err, 500, "store", NULL, "store unavailable");
 	return 0;
 }

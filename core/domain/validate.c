@@ -165,12 +165,12 @@ check_enum(const struct field *f, const char *path, const char *s,
 	    path, allowed, s);
 }
 
-static int check_value(
-    const struct field *f, const char *path, json_t *v, struct rl_error *err);
+static int check_value(const struct field *f, const char *path, json_t *v,
+    struct rl_error *err);
 
 static int
-check_tags(
-    const struct field *f, const char *path, json_t *v, struct rl_error *err)
+check_tags(const struct field *f, const char *path, json_t *v,
+    struct rl_error *err)
 {
 	char    item[192];
 	size_t  i, j;
@@ -217,8 +217,8 @@ check_tags(
 }
 
 static int
-check_objects(
-    const struct field *f, const char *path, json_t *v, struct rl_error *err)
+check_objects(const struct field *f, const char *path, json_t *v,
+    struct rl_error *err)
 {
 	char    item[128];
 	size_t  i;
@@ -244,8 +244,8 @@ check_objects(
 }
 
 static int
-check_value(
-    const struct field *f, const char *path, json_t *v, struct rl_error *err)
+check_value(const struct field *f, const char *path, json_t *v,
+    struct rl_error *err)
 {
 	const char *s;
 	char        bad[64];

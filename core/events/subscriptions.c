@@ -53,8 +53,8 @@ add(struct gather *g, const char *org, int64_t contact, const char *reason,
 	    contact > 0 ? json_integer(contact) : json_null(), "reason",
 	    reason);
 	if (subscription > 0)
-		json_object_set_new(
-		    item, "subscription", json_integer(subscription));
+		json_object_set_new(item, "subscription",
+		    json_integer(subscription));
 	json_array_append_new(g->items, item);
 }
 
@@ -64,8 +64,8 @@ add(struct gather *g, const char *org, int64_t contact, const char *reason,
  * solution (slug NULL) matches only subscriptions to every solution.
  */
 static int
-explicit_subscribers(
-    struct db *db, const char *type, const char *slug, struct gather *g)
+explicit_subscribers(struct db *db, const char *type, const char *slug,
+    struct gather *g)
 {
 	sqlite3_stmt *st;
 	int           rc;

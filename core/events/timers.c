@@ -146,8 +146,8 @@ struct timer {
 };
 
 int
-timer_config_parse(
-    struct timer_config *cfg, const char *leads, char *err, size_t errlen)
+timer_config_parse(struct timer_config *cfg, const char *leads, char *err,
+    size_t errlen)
 {
 	const char *p = leads;
 	char       *end;
@@ -242,8 +242,8 @@ collect(struct db *db, const struct kind *k, const char *today,
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
-		log_warnx(
-		    "timers: %s: %s", k->type, sqlite3_errmsg(db_handle(db)));
+		log_warnx("timers: %s: %s", k->type,
+		    sqlite3_errmsg(db_handle(db)));
 		return -1;
 	}
 	return 0;
@@ -278,8 +278,8 @@ solution_brief(struct db *db, int64_t id)
  *   "due_on": the day it fell due, ... }, or NULL if the record is gone.
  */
 static json_t *
-payload_for(
-    struct db *db, const struct occurrence *o, time_t now, int stale_days)
+payload_for(struct db *db, const struct occurrence *o, time_t now,
+    int stale_days)
 {
 	struct record   r;
 	struct rl_error err;
@@ -304,8 +304,8 @@ payload_for(
 		json_object_set_new(p, "days_left", json_integer(days));
 	} else if (o->kind->param == P_STALE_DAYS) {
 		json_object_set_new(p, "days", json_integer(-days));
-		json_object_set_new(
-		    p, "stale_after_days", json_integer(stale_days));
+		json_object_set_new(p, "stale_after_days",
+		    json_integer(stale_days));
 	} else if (strcmp(o->kind->date_name, "planned_date") == 0)
 		json_object_set_new(p, "days_overdue", json_integer(-days));
 	return p;
@@ -323,8 +323,8 @@ emit(struct db *db, const struct occurrence *o, time_t now, int stale_days)
 
 	if ((payload = payload_for(db, o, now, stale_days)) == NULL)
 		return -1;
-	id = outbox_append(
-	    db, o->kind->type, o->subject, "timer", o->solution_id, payload);
+	id = outbox_append(db, o->kind->type, o->subject, "timer",
+	    o->solution_id, payload);
 	json_decref(payload);
 	if (id == -1)
 		return -1;
@@ -348,8 +348,8 @@ emit(struct db *db, const struct occurrence *o, time_t now, int stale_days)
 }
 
 int
-timers_run(
-    struct db *db, time_t now, const struct timer_config *cfg, int *emitted)
+timers_run(struct db *db, time_t now, const struct timer_config *cfg,
+    int *emitted)
 {
 	struct due_list due = { 0 };
 	char            today[CLOCK_DATE_LEN], leads[TIMER_MAX_LEADS * 6 + 3];

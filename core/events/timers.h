@@ -29,8 +29,8 @@ struct timer_config {
  * Fills cfg from a comma-separated list of lead days ("90,30,7"), each 1
  * to 3650; stale_days is left 0. -1 with the reason in err if malformed.
  */
-int timer_config_parse(
-    struct timer_config *, const char *leads, char *err, size_t errlen);
+int timer_config_parse(struct timer_config *, const char *leads, char *err,
+    size_t errlen);
 
 /*
  * Emits every occurrence that has fallen due by now and was not emitted

@@ -79,8 +79,8 @@ reply_buffer(struct request *req, int status, const char *content_type,
 	}
 	if (req->ev == NULL) {
 		/* A deferred request whose client went away. */
-		log_info("%s %s: client gone before the answer", req->method_name,
-		    req->path);
+		log_info("%s %s: client gone before the answer",
+		    req->method_name, req->path);
 		req->status = status;
 		return;
 	}
@@ -134,8 +134,8 @@ reply_error(struct request *req, const struct rl_error *err)
 	json_t *e = json_pack("{s:s, s:s}", "code",
 	    err->code[0] ? err->code : "error", "message", err->message);
 
-	json_object_set_new(
-	    e, "field", err->field[0] ? json_string(err->field) : json_null());
+	json_object_set_new(e, "field",
+	    err->field[0] ? json_string(err->field) : json_null());
 	if (err->status == 401)
 		evhttp_add_header(evhttp_request_get_output_headers(req->ev),
 		    "WWW-Authenticate", "Bearer realm=\"rollin\"");

@@ -29,8 +29,9 @@ request_query(struct request *req, const char *name)
 int64_t
 request_if_match(struct request *req)
 {
-	const char *h = evhttp_find_header(
-	    evhttp_request_get_input_headers(req->ev), "If-Match");
+	const char *h =
+	    evhttp_find_header(evhttp_request_get_input_headers(req->ev),
+	        "If-Match");
 	char     *end;
 	long long rev;
 
@@ -86,8 +87,9 @@ request_release(struct request *copy)
 	if (copy == NULL)
 		return;
 	if (copy->ev != NULL)
-		evhttp_connection_set_closecb(
-		    evhttp_request_get_connection(copy->ev), NULL, NULL);
+		evhttp_connection_set_closecb(evhttp_request_get_connection(
+		                                  copy->ev),
+		    NULL, NULL);
 	free(copy->path);
 	free(copy);
 }
@@ -148,8 +150,9 @@ authenticate_session(struct request *req)
 static int
 authenticate(struct request *req)
 {
-	const char *h = evhttp_find_header(
-	    evhttp_request_get_input_headers(req->ev), "Authorization");
+	const char *h =
+	    evhttp_find_header(evhttp_request_get_input_headers(req->ev),
+	        "Authorization");
 
 	if (h == NULL)
 		return authenticate_session(req);
@@ -176,8 +179,9 @@ read_body(struct request *req)
 {
 	struct evbuffer *in = evhttp_request_get_input_buffer(req->ev);
 	size_t           len = evbuffer_get_length(in);
-	const char      *ctype = evhttp_find_header(
-	         evhttp_request_get_input_headers(req->ev), "Content-Type");
+	const char      *ctype =
+	    evhttp_find_header(evhttp_request_get_input_headers(req->ev),
+	        "Content-Type");
 	json_error_t jerr;
 
 	if (len > (size_t)req->cfg->max_body_bytes) {
@@ -233,8 +237,8 @@ allow_header(struct request *req, unsigned allowed)
 		if (allowed & (unsigned)methods[i])
 			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s",
 			    n ? ", " : "", router_method_name(methods[i]));
-	evhttp_add_header(
-	    evhttp_request_get_output_headers(req->ev), "Allow", buf);
+	evhttp_add_header(evhttp_request_get_output_headers(req->ev), "Allow",
+	    buf);
 }
 
 static void
@@ -321,8 +325,8 @@ dispatch(struct evhttp_request *ev, void *arg)
 	else
 		static_serve(&req);
 	if (req.status == 0) {
-		log_warnx(
-		    "dispatch: %s %s: no reply", req.method_name, req.path);
+		log_warnx("dispatch: %s %s: no reply", req.method_name,
+		    req.path);
 		reply_errorf(&req, 500, "internal", NULL, "no reply");
 	}
 done:
@@ -360,8 +364,8 @@ server_start(struct server *srv, struct event_base *base, struct db *db,
 	 * its limit is a hard memory bound four times ours, so that bodies
 	 * over our limit up to that bound get the API's JSON 413.
 	 */
-	evhttp_set_max_body_size(
-	    srv->http, (ev_ssize_t)cfg->max_body_bytes * 4);
+	evhttp_set_max_body_size(srv->http,
+	    (ev_ssize_t)cfg->max_body_bytes * 4);
 	evhttp_set_max_headers_size(srv->http, cfg->max_header_bytes);
 	evhttp_set_timeout_tv(srv->http, &tv);
 	evhttp_set_allowed_methods(srv->http,

@@ -23,8 +23,8 @@ struct server {
 };
 
 /* Binds cfg->listen and starts serving; -1 (logged) on failure. */
-int server_start(
-    struct server *, struct event_base *, struct db *, const struct config *);
+int server_start(struct server *, struct event_base *, struct db *,
+    const struct config *);
 /* Stops accepting connections; requests in flight go on. */
 void server_stop_accepting(struct server *);
 void server_free(struct server *);

@@ -92,10 +92,10 @@ serve_file(struct request *req, const char *path)
 	char              real[PATH_MAX], etag[64];
 	int               fd;
 
-	if ((fd = open_below(
-	         req->cfg->web_root, path, &st, real, sizeof(real))) == -1) {
-		reply_errorf(
-		    req, 404, "not_found", NULL, "there is no %s", req->path);
+	if ((fd = open_below(req->cfg->web_root, path, &st, real,
+	         sizeof(real))) == -1) {
+		reply_errorf(req, 404, "not_found", NULL, "there is no %s",
+		    req->path);
 		return;
 	}
 	snprintf(etag, sizeof(etag), "\"%llx-%llx\"",
@@ -106,8 +106,8 @@ serve_file(struct request *req, const char *path)
 	    strstr(content_type(real), "text/html") ? "no-cache"
 	                                            : "public, max-age=3600");
 	evhttp_add_header(out, "X-Content-Type-Options", "nosniff");
-	inm = evhttp_find_header(
-	    evhttp_request_get_input_headers(req->ev), "If-None-Match");
+	inm = evhttp_find_header(evhttp_request_get_input_headers(req->ev),
+	    "If-None-Match");
 	if (inm && strcmp(inm, etag) == 0) {
 		close(fd);
 		reply_buffer(req, 304, NULL, NULL, 0);
@@ -117,8 +117,8 @@ serve_file(struct request *req, const char *path)
 	if (st.st_size > 0 && evbuffer_add_file(buf, fd, 0, st.st_size) == -1) {
 		close(fd);
 		evbuffer_free(buf);
-		reply_errorf(
-		    req, 500, "internal", NULL, "cannot read %s", req->path);
+		reply_errorf(req, 500, "internal", NULL, "cannot read %s",
+		    req->path);
 		return;
 	}
 	if (st.st_size == 0)
@@ -145,8 +145,8 @@ static_serve(struct request *req)
 		return;
 	}
 	if (strcmp(req->path, "/") == 0) {
-		snprintf(
-		    index, sizeof(index), "%s/index.html", req->cfg->web_root);
+		snprintf(index, sizeof(index), "%s/index.html",
+		    req->cfg->web_root);
 		if (req->cfg->web_root[0] && stat(index, &st) == 0) {
 			serve_file(req, "/index.html");
 			return;
@@ -154,13 +154,13 @@ static_serve(struct request *req)
 		/* No web UI installed: the API is the front page. */
 		evhttp_add_header(evhttp_request_get_output_headers(req->ev),
 		    "Location", "/api/v1");
-		reply_json(
-		    req, 302, json_pack("{s:s}", "location", "/api/v1"), 0);
+		reply_json(req, 302, json_pack("{s:s}", "location", "/api/v1"),
+		    0);
 		return;
 	}
 	if (req->cfg->web_root[0] == '\0') {
-		reply_errorf(
-		    req, 404, "not_found", NULL, "there is no %s", req->path);
+		reply_errorf(req, 404, "not_found", NULL, "there is no %s",
+		    req->path);
 		return;
 	}
 	serve_file(req, req->path);

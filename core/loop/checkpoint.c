@@ -26,8 +26,8 @@ run_checkpoint(sqlite3 *db, int mode)
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 		log_warnx("checkpoint: %s", sqlite3_errmsg(db));
 	else if (log_pages > 0)
-		log_debug(
-		    "checkpoint: %d of %d WAL pages copied", done, log_pages);
+		log_debug("checkpoint: %d of %d WAL pages copied", done,
+		    log_pages);
 }
 
 static void *

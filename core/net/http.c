@@ -73,8 +73,8 @@ finish(struct transfer *t, CURLcode code)
 	if (code == CURLE_OK)
 		curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
 	else if (t->error[0] == '\0')
-		strncpy(
-		    t->error, curl_easy_strerror(code), sizeof(t->error) - 1);
+		strncpy(t->error, curl_easy_strerror(code),
+		    sizeof(t->error) - 1);
 	if (t->too_big) {
 		status = 0;
 		strncpy(t->error, "response too large", sizeof(t->error) - 1);
@@ -101,8 +101,8 @@ check_done(struct net *n)
 	while ((msg = curl_multi_info_read(n->multi, &left)) != NULL) {
 		if (msg->msg != CURLMSG_DONE)
 			continue;
-		curl_easy_getinfo(
-		    msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+		    (char **)&t);
 		finish(t, msg->data.result);
 	}
 }
@@ -283,8 +283,8 @@ transfer_new(struct net *n, const char *body, size_t len, long timeout_ms,
 	curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, write_cb);
 	curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
 	curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(
-	    t->easy, CURLOPT_TIMEOUT_MS, timeout_ms > 0 ? timeout_ms : 30000L);
+	curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS,
+	    timeout_ms > 0 ? timeout_ms : 30000L);
 	curl_easy_setopt(t->easy, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
 	return t;
 }
@@ -364,12 +364,12 @@ net_smtp(struct net *n, const char *url, const char *from,
 	curl_easy_setopt(t->easy, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(t->easy, CURLOPT_READFUNCTION, read_cb);
 	curl_easy_setopt(t->easy, CURLOPT_READDATA, t);
-	curl_easy_setopt(
-	    t->easy, CURLOPT_INFILESIZE_LARGE, (curl_off_t)t->body_len);
+	curl_easy_setopt(t->easy, CURLOPT_INFILESIZE_LARGE,
+	    (curl_off_t)t->body_len);
 	if (user && *user) {
 		curl_easy_setopt(t->easy, CURLOPT_USERNAME, user);
-		curl_easy_setopt(
-		    t->easy, CURLOPT_PASSWORD, password ? password : "");
+		curl_easy_setopt(t->easy, CURLOPT_PASSWORD,
+		    password ? password : "");
 	}
 	return start(t);
 }
@@ -382,8 +382,8 @@ struct plugin_req {
 };
 
 static void
-plugin_done(
-    long status, const char *body, size_t len, const char *error, void *arg)
+plugin_done(long status, const char *body, size_t len, const char *error,
+    void *arg)
 {
 	struct plugin_req *r = arg;
 

@@ -14,8 +14,8 @@ struct event_base;
 struct net;
 
 /* Called once per request: status 0 and error set if there was no answer. */
-typedef void (*net_done)(
-    long status, const char *body, size_t len, const char *error, void *arg);
+typedef void (*net_done)(long status, const char *body, size_t len,
+    const char *error, void *arg);
 
 struct net *net_new(struct event_base *);
 /* Cancels requests in flight (their done is called with an error). */

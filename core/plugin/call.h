@@ -38,8 +38,8 @@ struct rollin_call {
 	json_t *rows;    /* [ [ ... ], ... ] */
 
 	/* outcome of a call that returned ROLLIN_PENDING */
-	void (*on_finish)(
-	    struct rollin_call *, enum rollin_status, const char *message);
+	void (*on_finish)(struct rollin_call *, enum rollin_status,
+	    const char *message);
 	void *arg;
 
 	char    message[512]; /* the plugin's last error, for the registry */

@@ -46,8 +46,8 @@ keep(struct rollin_call *call, json_t *s)
 }
 
 static void
-host_log(
-    struct rollin_call *call, enum rollin_log_level level, const char *fmt, ...)
+host_log(struct rollin_call *call, enum rollin_log_level level, const char *fmt,
+    ...)
 {
 	char    line[1024];
 	va_list ap;
@@ -75,8 +75,8 @@ host_setting(struct rollin_call *call, const char *key)
 	if (json_is_string(v))
 		return json_string_value(v);
 	if (json_is_integer(v)) {
-		snprintf(
-		    buf, sizeof(buf), "%lld", (long long)json_integer_value(v));
+		snprintf(buf, sizeof(buf), "%lld",
+		    (long long)json_integer_value(v));
 		return keep(call, json_string(buf));
 	}
 	if (json_is_boolean(v))
@@ -199,8 +199,8 @@ host_upsert(struct rollin_call *call, const char *kind, const char *json,
 	if (k->res->parent) {
 		key = json_object_get(doc, k->res->parent->name);
 		parent = json_is_string(key)
-		    ? record_resolve(
-		          call->db, k->res->parent, k->res->parent->key, key, 0)
+		    ? record_resolve(call->db, k->res->parent,
+		          k->res->parent->key, key, 0)
 		    : 0;
 		if (parent == 0) {
 			fail(err, 422, k->res->parent->name,
@@ -221,11 +221,13 @@ host_upsert(struct rollin_call *call, const char *kind, const char *json,
 			goto rl_failed;
 		/* The record's key, for the update; then the record goes. */
 		snprintf(keytext, sizeof(keytext), "%s",
-		    json_is_integer(json_object_get(r.doc, k->res->key)) ?
-		        "" :
-		        json_string_value(json_object_get(r.doc, k->res->key)));
+		    json_is_integer(json_object_get(r.doc, k->res->key))
+		        ? ""
+		        : json_string_value(
+		              json_object_get(r.doc, k->res->key)));
 		if (keytext[0] == '\0')
-			snprintf(keytext, sizeof(keytext), "%lld", (long long)id);
+			snprintf(keytext, sizeof(keytext), "%lld",
+			    (long long)id);
 		rev = r.rev;
 		record_clear(&r);
 		/* Matched by its own key: the key is not a field to write. */
@@ -294,8 +296,8 @@ host_query(struct rollin_call *call, const char *sql, const char *params_json,
 
 	if (sqlite3_prepare_v2(db_handle(call->db), sql, -1, &st, NULL) !=
 	    SQLITE_OK) {
-		fail(
-		    err, 400, "sql", "%s", sqlite3_errmsg(db_handle(call->db)));
+		fail(err, 400, "sql", "%s",
+		    sqlite3_errmsg(db_handle(call->db)));
 		return NULL;
 	}
 	if (!sqlite3_stmt_readonly(st)) {
@@ -316,11 +318,11 @@ host_query(struct rollin_call *call, const char *sql, const char *params_json,
 		{
 			int idx = (int)i + 1;
 			if (json_is_integer(v))
-				sqlite3_bind_int64(
-				    st, idx, json_integer_value(v));
+				sqlite3_bind_int64(st, idx,
+				    json_integer_value(v));
 			else if (json_is_real(v))
-				sqlite3_bind_double(
-				    st, idx, json_real_value(v));
+				sqlite3_bind_double(st, idx,
+				    json_real_value(v));
 			else if (json_is_string(v))
 				db_bind_text(st, idx, json_string_value(v));
 			else
@@ -354,8 +356,8 @@ host_query(struct rollin_call *call, const char *sql, const char *params_json,
 	json_decref(params);
 	if (rc != SQLITE_DONE) {
 		json_decref(rows);
-		fail(
-		    err, 400, "sql", "%s", sqlite3_errmsg(db_handle(call->db)));
+		fail(err, 400, "sql", "%s",
+		    sqlite3_errmsg(db_handle(call->db)));
 		return NULL;
 	}
 	out = json_dumps(rows, JSON_COMPACT);
@@ -396,8 +398,8 @@ host_row(struct rollin_call *call, const char *json)
 }
 
 static void
-host_finish(
-    struct rollin_call *call, enum rollin_status status, const char *message)
+host_finish(struct rollin_call *call, enum rollin_status status,
+    const char *message)
 {
 	if (message)
 		snprintf(call->message, sizeof(call->message), "%s", message);
@@ -406,8 +408,8 @@ host_finish(
 }
 
 static void
-host_hmac(
-    const char *key, size_t keylen, const void *data, size_t len, char out[65])
+host_hmac(const char *key, size_t keylen, const void *data, size_t len,
+    char out[65])
 {
 	crypto_auth_hmacsha256_state st;
 	unsigned char                mac[crypto_auth_hmacsha256_BYTES];

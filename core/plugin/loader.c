@@ -73,8 +73,8 @@ plugin_fail(struct plugin *p, const char *fmt, ...)
 	va_end(ap);
 	if (p->state == PLUGIN_LOADED)
 		p->state = PLUGIN_FAILED;
-	log_warnx(
-	    "plugin %s: %s", p->name[0] ? p->name : p->file, p->last_error);
+	log_warnx("plugin %s: %s", p->name[0] ? p->name : p->file,
+	    p->last_error);
 }
 
 static struct plugin *

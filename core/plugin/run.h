@@ -16,8 +16,8 @@
 struct db;
 struct rollin_call;
 
-typedef void (*run_progress_fn)(
-    struct rollin_call *, size_t done, size_t total);
+typedef void (
+    *run_progress_fn)(struct rollin_call *, size_t done, size_t total);
 
 /*
  * Imports input (len bytes, called name: a file name or URL) with the

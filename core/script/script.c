@@ -254,8 +254,8 @@ apply_limits(struct script *s, json_t *settings, const char *name,
 	        SCRIPT_MEMORY_MB, &mb, err, errlen) == -1 ||
 	    limit_setting(settings, name, "instructions", 1000,
 	        10000000000000LL,
-	        kind == ROLLIN_NOTIFIER ? SCRIPT_INSTRUCTIONS / 10 :
-	                                  SCRIPT_INSTRUCTIONS,
+	        kind == ROLLIN_NOTIFIER ? SCRIPT_INSTRUCTIONS / 10
+	                                : SCRIPT_INSTRUCTIONS,
 	        &n, err, errlen) == -1 ||
 	    limit_setting(settings, name, "timeout_ms", 1, 3600000,
 	        SCRIPT_TIMEOUT_MS, &ms, err, errlen) == -1)

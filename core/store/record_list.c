@@ -32,8 +32,8 @@ cursor_encode(json_t *value, int64_t id)
 	    json_pack("[O, I]", value ? value : json_null(), (json_int_t)id);
 	char  *raw = json_dumps(c, JSON_COMPACT), *out;
 	size_t len = strlen(raw);
-	size_t olen = sodium_base64_ENCODED_LEN(
-	    len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	size_t olen = sodium_base64_ENCODED_LEN(len,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 
 	out = malloc(olen);
 	sodium_bin2base64(out, olen, (const unsigned char *)raw, len,
@@ -98,8 +98,8 @@ field_filter(const struct resource *res, const char *name, const char *value,
 		if (strcmp(field_ref_key(f), "id") == 0)
 			strbuf_addf(where, " AND t.%s_id = ?", f->name);
 		else
-			strbuf_addf(
-			    where, " AND r%d.%s = ?", i, field_ref_key(f));
+			strbuf_addf(where, " AND r%d.%s = ?", i,
+			    field_ref_key(f));
 		break;
 	case FT_TAGS:
 		strbuf_addf(where,
@@ -139,8 +139,8 @@ extra_filter(const struct list_filter *extra, const char *name,
 		return 1;
 	strbuf_addf(where, " AND %s", x->sql);
 	if (*nb >= MAX_BINDS)
-		return rl_fail(
-		    err, 400, "invalid_parameter", name, "too many filters");
+		return rl_fail(err, 400, "invalid_parameter", name,
+		    "too many filters");
 	switch (x->type) {
 	case LF_TEXT:
 		return add_bind_text(binds, nb, value);
@@ -237,8 +237,8 @@ record_list(struct db *db, const struct resource *res, int64_t parent_id,
 
 	strbuf_addf(&sql, "%s WHERE 1 = 1", q->from);
 	if (res->parent)
-		strbuf_addf(
-		    &sql, " AND t.%s = %lld", q->pcol, (long long)parent_id);
+		strbuf_addf(&sql, " AND t.%s = %lld", q->pcol,
+		    (long long)parent_id);
 	if (res->visible_field && (who == NULL || who->role == ROLE_NONE))
 		strbuf_addf(&sql, " AND t.%s = 1", res->visible_field);
 	for (int i = 0; i < lp->nfilters; i++) {
@@ -273,8 +273,8 @@ record_list(struct db *db, const struct resource *res, int64_t parent_id,
 	    desc ? "DESC" : "ASC", desc ? "DESC" : "ASC", limit + 1);
 
 	if ((st = db_prepare(db, sql.s)) == NULL) {
-		rl_fail(
-		    err, 500, "store", NULL, "listing %s failed", res->plural);
+		rl_fail(err, 500, "store", NULL, "listing %s failed",
+		    res->plural);
 		goto fail;
 	}
 	for (int i = 0; i < nb; i++) {
@@ -289,8 +289,8 @@ record_list(struct db *db, const struct resource *res, int64_t parent_id,
 			sqlite3_bind_int64(st, nb + 1, json_integer_value(v));
 		else
 			db_bind_text(st, nb + 1, json_string_value(v));
-		sqlite3_bind_int64(
-		    st, nb + 2, json_integer_value(json_array_get(cur, 1)));
+		sqlite3_bind_int64(st, nb + 2,
+		    json_integer_value(json_array_get(cur, 1)));
 	}
 	*items = json_array();
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -26,7 +26,7 @@ struct res_sql {
 /* Builds (once) and returns the SQL of res. */
 const struct res_sql *sql_for(const struct resource *);
 /* Reads the current row of a statement made from q->from into r. */
-void row_to_record(
-    struct db *, const struct res_sql *, sqlite3_stmt *, struct record *);
+void row_to_record(struct db *, const struct res_sql *, sqlite3_stmt *,
+    struct record *);
 
 #endif

@@ -22,16 +22,16 @@
 #include <sys/socket.h>
 
 struct bare {
-	char	*body;
-	size_t	 len;
+	char  *body;
+	size_t len;
 };
 
 static void
 answer(struct evhttp_request *req, void *arg)
 {
-	struct bare		*b = arg;
-	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
-	struct evbuffer		*out = evbuffer_new();
+	struct bare      *b = arg;
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+	struct evbuffer  *out = evbuffer_new();
 
 	/* The service's reply path: headers, a referenced body, send. */
 	evhttp_add_header(h, "Content-Type", "application/json; charset=utf-8");
@@ -52,12 +52,13 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 static char *
 slurp(const char *path, size_t *len)
 {
-	FILE	*f = fopen(path, "rb");
-	char	*s;
-	long	 n;
+	FILE *f = fopen(path, "rb");
+	char *s;
+	long  n;
 
 	if (f == NULL || fseek(f, 0, SEEK_END) == -1 || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) == -1 || (s = malloc((size_t)n + 1)) == NULL ||
+	    fseek(f, 0, SEEK_SET) == -1 ||
+	    (s = malloc((size_t)n + 1)) == NULL ||
 	    fread(s, 1, (size_t)n, f) != (size_t)n) {
 		perror(path);
 		exit(1);
@@ -71,16 +72,16 @@ slurp(const char *path, size_t *len)
 int
 main(int argc, char **argv)
 {
-	struct event_base		*base;
-	struct evhttp			*http;
-	struct evhttp_bound_socket	*sock;
-	struct event			*sigint, *sigterm;
-	struct sockaddr_in		 sin;
-	socklen_t			 slen = sizeof(sin);
-	struct bare			 b;
-	char				 addr[64] = "127.0.0.1", *colon;
-	const char			*listen = "127.0.0.1:0", *body = NULL;
-	unsigned short			 port;
+	struct event_base          *base;
+	struct evhttp              *http;
+	struct evhttp_bound_socket *sock;
+	struct event               *sigint, *sigterm;
+	struct sockaddr_in          sin;
+	socklen_t                   slen = sizeof(sin);
+	struct bare                 b;
+	char                        addr[64] = "127.0.0.1", *colon;
+	const char                 *listen = "127.0.0.1:0", *body = NULL;
+	unsigned short              port;
 
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--listen") == 0)
@@ -99,17 +100,19 @@ main(int argc, char **argv)
 	b.body = slurp(body, &b.len);
 
 	signal(SIGPIPE, SIG_IGN);
-	if ((base = event_base_new()) == NULL || (http = evhttp_new(base)) == NULL)
+	if ((base = event_base_new()) == NULL ||
+	    (http = evhttp_new(base)) == NULL)
 		return 1;
-	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
-	    EVHTTP_REQ_POST | EVHTTP_REQ_PATCH);
+	evhttp_set_allowed_methods(http,
+	    EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
+	        EVHTTP_REQ_PATCH);
 	evhttp_set_gencb(http, answer, &b);
 	if ((sock = evhttp_bind_socket_with_handle(http, addr, port)) == NULL) {
 		fprintf(stderr, "bare: cannot listen on %s\n", listen);
 		return 1;
 	}
 	if (getsockname(evhttp_bound_socket_get_fd(sock),
-	    (struct sockaddr *)&sin, &slen) == 0)
+	        (struct sockaddr *)&sin, &slen) == 0)
 		port = ntohs(sin.sin_port);
 	sigint = evsignal_new(base, SIGINT, on_signal, base);
 	sigterm = evsignal_new(base, SIGTERM, on_signal, base);

@@ -30,10 +30,10 @@
 #include "util/log.h"
 
 /* Bumped whenever the generated catalogue changes; the runner compares. */
-#define SEED_FORMAT	1
-#define BATCH		5000
+#define SEED_FORMAT 1
+#define BATCH       5000
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct principal seeder = {
 	.role = ROLE_ADMIN,
@@ -44,40 +44,111 @@ static const struct principal seeder = {
 
 /* Each solution has one topic; the benchmark searches for the first 20. */
 static const char *const topics[] = {
-	"Gebühren", "Wohngeld", "Hundesteuer", "Baugenehmigung", "Elterngeld",
-	"Kitaplatz", "Meldebescheinigung", "Gewerbeanmeldung", "Führerschein",
-	"Personalausweis", "Reisepass", "Fahrzeugzulassung", "Anwohnerparken",
-	"Sondernutzung", "Abfallentsorgung", "Grundsteuer", "Einbürgerung",
-	"Aufenthaltstitel", "Bürgergeld", "Wohnberechtigung", "Schulanmeldung",
-	"Ausbildungsförderung", "Fischereischein", "Waffenbesitz",
-	"Jagdschein", "Gaststättenerlaubnis", "Baumfällung",
-	"Straßenreinigung", "Friedhofsverwaltung", "Eheschließung",
-	"Geburtsurkunde", "Sterbeurkunde", "Namensänderung", "Wahlhelfer",
-	"Briefwahl", "Ratsinformation", "Bürgerbeteiligung",
-	"Haushaltsplanung", "Vergabeverfahren", "Rechnungseingang",
-	"Förderprogramm", "Zuwendungen", "Denkmalschutz", "Lärmschutz",
-	"Immissionsschutz", "Wasserrecht", "Bodenrichtwerte",
-	"Liegenschaften", "Vermessung", "Geodaten", "Katastrophenschutz",
-	"Feuerwehreinsatz", "Rettungsdienst", "Impfschutz", "Gesundheitsamt",
-	"Infektionsschutz", "Tierseuchen", "Lebensmittelüberwachung",
-	"Tierhaltung", "Jugendhilfe", "Pflegegeld", "Unterhaltsvorschuss",
-	"Schwerbehinderung", "Sozialhilfe", "Wohnungslosenhilfe",
-	"Integrationskurs", "Sprachförderung", "Volkshochschule",
-	"Stadtbibliothek", "Museumsverwaltung", "Sportförderung",
-	"Vereinsregister", "Handelsregister", "Schornsteinfeger",
-	"Wochenmarkt", "Kleingärten", "Hochwasserschutz", "Radverkehr",
-	"Nahverkehr", "Schülerbeförderung", "Mittagsverpflegung",
-	"Ferienbetreuung", "Ehrenamtskarte", "Seniorenberatung",
-	"Pflegestützpunkt", "Bauleitplanung", "Straßenbeleuchtung",
-	"Winterdienst", "Parkraumbewirtschaftung", "Bußgeldverfahren",
-	"Fundsachen", "Beglaubigung", "Akteneinsicht", "Informationsfreiheit",
-	"Petitionen", "Stellenausschreibung", "Reisekosten", "Zeiterfassung",
-	"Fuhrpark", "Raumbuchung",
+	"Gebühren",
+	"Wohngeld",
+	"Hundesteuer",
+	"Baugenehmigung",
+	"Elterngeld",
+	"Kitaplatz",
+	"Meldebescheinigung",
+	"Gewerbeanmeldung",
+	"Führerschein",
+	"Personalausweis",
+	"Reisepass",
+	"Fahrzeugzulassung",
+	"Anwohnerparken",
+	"Sondernutzung",
+	"Abfallentsorgung",
+	"Grundsteuer",
+	"Einbürgerung",
+	"Aufenthaltstitel",
+	"Bürgergeld",
+	"Wohnberechtigung",
+	"Schulanmeldung",
+	"Ausbildungsförderung",
+	"Fischereischein",
+	"Waffenbesitz",
+	"Jagdschein",
+	"Gaststättenerlaubnis",
+	"Baumfällung",
+	"Straßenreinigung",
+	"Friedhofsverwaltung",
+	"Eheschließung",
+	"Geburtsurkunde",
+	"Sterbeurkunde",
+	"Namensänderung",
+	"Wahlhelfer",
+	"Briefwahl",
+	"Ratsinformation",
+	"Bürgerbeteiligung",
+	"Haushaltsplanung",
+	"Vergabeverfahren",
+	"Rechnungseingang",
+	"Förderprogramm",
+	"Zuwendungen",
+	"Denkmalschutz",
+	"Lärmschutz",
+	"Immissionsschutz",
+	"Wasserrecht",
+	"Bodenrichtwerte",
+	"Liegenschaften",
+	"Vermessung",
+	"Geodaten",
+	"Katastrophenschutz",
+	"Feuerwehreinsatz",
+	"Rettungsdienst",
+	"Impfschutz",
+	"Gesundheitsamt",
+	"Infektionsschutz",
+	"Tierseuchen",
+	"Lebensmittelüberwachung",
+	"Tierhaltung",
+	"Jugendhilfe",
+	"Pflegegeld",
+	"Unterhaltsvorschuss",
+	"Schwerbehinderung",
+	"Sozialhilfe",
+	"Wohnungslosenhilfe",
+	"Integrationskurs",
+	"Sprachförderung",
+	"Volkshochschule",
+	"Stadtbibliothek",
+	"Museumsverwaltung",
+	"Sportförderung",
+	"Vereinsregister",
+	"Handelsregister",
+	"Schornsteinfeger",
+	"Wochenmarkt",
+	"Kleingärten",
+	"Hochwasserschutz",
+	"Radverkehr",
+	"Nahverkehr",
+	"Schülerbeförderung",
+	"Mittagsverpflegung",
+	"Ferienbetreuung",
+	"Ehrenamtskarte",
+	"Seniorenberatung",
+	"Pflegestützpunkt",
+	"Bauleitplanung",
+	"Straßenbeleuchtung",
+	"Winterdienst",
+	"Parkraumbewirtschaftung",
+	"Bußgeldverfahren",
+	"Fundsachen",
+	"Beglaubigung",
+	"Akteneinsicht",
+	"Informationsfreiheit",
+	"Petitionen",
+	"Stellenausschreibung",
+	"Reisekosten",
+	"Zeiterfassung",
+	"Fuhrpark",
+	"Raumbuchung",
 };
 
 static const char *const nouns[] = { "Portal", "Assistent", "Fachverfahren",
-	"App", "Rechner", "Register", "Plattform", "Dienst", "Modul",
-	"Cockpit", "Auskunft", "Formularserver", "Workflow", "Datenhub" };
+	"App", "Rechner", "Register", "Plattform", "Dienst", "Modul", "Cockpit",
+	"Auskunft", "Formularserver", "Workflow", "Datenhub" };
 
 static const char *const name_prefixes[] = { "Kommunal", "Digital", "Open",
 	"Smart", "Bürger", "Verwaltungs", "Land", "Regio", "Easy", "Team" };
@@ -87,19 +158,18 @@ static const char *const places[] = { "Musterstadt", "Adlershof", "Bergheim",
 	"Grünwald", "Hainichen", "Heidenau", "Hohenwart", "Kirchberg",
 	"Königsbrück", "Lauenburg", "Lindau", "Lüneburg", "Marienberg",
 	"Mühlhausen", "Neustadt", "Nordenham", "Oberhausen", "Osterburg",
-	"Pfaffenhofen", "Quedlinburg", "Rheinfelden", "Rosenheim",
-	"Schönebeck", "Seelow", "Sonnenberg", "Steinach", "Tannenbruch",
-	"Uelzen", "Waldkirch", "Weißenfels", "Wittenberg", "Zwiesel" };
+	"Pfaffenhofen", "Quedlinburg", "Rheinfelden", "Rosenheim", "Schönebeck",
+	"Seelow", "Sonnenberg", "Steinach", "Tannenbruch", "Uelzen",
+	"Waldkirch", "Weißenfels", "Wittenberg", "Zwiesel" };
 
-static const char *const org_kinds[] = { "municipal", "municipal",
-	"municipal", "municipal", "municipal", "municipal", "state", "state",
-	"federal", "association", "provider", "provider", "other" };
+static const char *const org_kinds[] = { "municipal", "municipal", "municipal",
+	"municipal", "municipal", "municipal", "state", "state", "federal",
+	"association", "provider", "provider", "other" };
 
-static const char *const states[] = { "Baden-Württemberg", "Bayern",
-	"Berlin", "Brandenburg", "Bremen", "Hamburg", "Hessen",
-	"Mecklenburg-Vorpommern", "Niedersachsen", "Nordrhein-Westfalen",
-	"Rheinland-Pfalz", "Saarland", "Sachsen", "Sachsen-Anhalt",
-	"Schleswig-Holstein", "Thüringen" };
+static const char *const states[] = { "Baden-Württemberg", "Bayern", "Berlin",
+	"Brandenburg", "Bremen", "Hamburg", "Hessen", "Mecklenburg-Vorpommern",
+	"Niedersachsen", "Nordrhein-Westfalen", "Rheinland-Pfalz", "Saarland",
+	"Sachsen", "Sachsen-Anhalt", "Schleswig-Holstein", "Thüringen" };
 
 static const char *const problems[] = { "Lange Bearbeitungszeiten",
 	"Medienbrüche zwischen Antrag und Fachverfahren",
@@ -142,11 +212,11 @@ static const char *const interfaces[] = { "REST-API", "OSCI", "FIT-Connect",
 	"XTA 2", "SOAP", "OpenAPI 3", "Webhook", "CSV-Export", "LDAP",
 	"SAML 2.0", "OpenID Connect", "WFS", "WMS", "SMTP", "ePayBL" };
 
-static const char *const prerequisites[] = { "PostgreSQL 15",
-	"Kubernetes", "Java 21", "Anbindung an ein Servicekonto",
-	"Nutzerkonto Bund", "ePayment-Anbindung", "Docker",
-	"Linux-Server", "Betrieb im Rechenzentrum", "Active Directory",
-	"Elektronische Akte", "Postfach für Bescheide" };
+static const char *const prerequisites[] = { "PostgreSQL 15", "Kubernetes",
+	"Java 21", "Anbindung an ein Servicekonto", "Nutzerkonto Bund",
+	"ePayment-Anbindung", "Docker", "Linux-Server",
+	"Betrieb im Rechenzentrum", "Active Directory", "Elektronische Akte",
+	"Postfach für Bescheide" };
 
 static const char *const categories[] = { "Bürgerservice", "Soziales",
 	"Bauen und Wohnen", "Mobilität", "Finanzen", "Ordnung und Sicherheit",
@@ -160,8 +230,7 @@ static const char *const scenarios[] = {
 	"Pilotbetrieb in einem Landkreis mit mehreren Gemeinden",
 	"Ablösung eines papierbasierten Verfahrens",
 	"Anbindung an ein bestehendes Fachverfahren",
-	"Nutzung im Bürgerbüro am Schalter",
-	"Mobile Nutzung im Außendienst",
+	"Nutzung im Bürgerbüro am Schalter", "Mobile Nutzung im Außendienst",
 	"Betrieb in einer Großstadt mit hohem Antragsaufkommen",
 	"Interkommunale Zusammenarbeit mehrerer Städte",
 	"Übergangsweiser Parallelbetrieb mit dem Altverfahren",
@@ -170,14 +239,13 @@ static const char *const scenarios[] = {
 	"Schrittweise Einführung nach Fachbereichen",
 	"Nutzung durch Ehrenamtliche",
 	"Auswertung für die Fachaufsicht des Landes",
-	"Anbindung an das Nutzerkonto Bund",
-	"Einsatz in der Landesverwaltung",
-	"Ersatz einer Tabellenkalkulation",
-	"Zusammenarbeit mit freien Trägern" };
+	"Anbindung an das Nutzerkonto Bund", "Einsatz in der Landesverwaltung",
+	"Ersatz einer Tabellenkalkulation", "Zusammenarbeit mit freien Trägern"
+};
 
 static const char *const licences[] = { "EUPL-1.2", "EUPL-1.2", "EUPL-1.2",
-	"MIT", "Apache-2.0", "GPL-3.0-or-later", "AGPL-3.0-or-later",
-	"MPL-2.0", "BSD-3-Clause", "LGPL-3.0-or-later" };
+	"MIT", "Apache-2.0", "GPL-3.0-or-later", "AGPL-3.0-or-later", "MPL-2.0",
+	"BSD-3-Clause", "LGPL-3.0-or-later" };
 
 /* Skewed towards production, as a real catalogue is. */
 static const char *const maturities[] = { "concept", "development",
@@ -187,10 +255,16 @@ static const char *const maturities[] = { "concept", "development",
 	"widespread", "retired" };
 
 static const char *const transfer_steps[] = { "Erstgespräch und Bedarfsklärung",
-	"Kooperationsvereinbarung abschließen", "Datenschutz-Folgenabschätzung "
-	"übernehmen", "Technische Bereitstellung", "Anbindung an das "
-	"Servicekonto", "Konfiguration der Mandanten", "Schulung der "
-	"Sachbearbeitung", "Testbetrieb mit echten Anträgen", "Produktivsetzung",
+	"Kooperationsvereinbarung abschließen",
+	"Datenschutz-Folgenabschätzung "
+	"übernehmen",
+	"Technische Bereitstellung",
+	"Anbindung an das "
+	"Servicekonto",
+	"Konfiguration der Mandanten",
+	"Schulung der "
+	"Sachbearbeitung",
+	"Testbetrieb mit echten Anträgen", "Produktivsetzung",
 	"Übergabe in den Regelbetrieb" };
 
 static const char *const doc_titles[] = { "Benutzerhandbuch",
@@ -202,45 +276,48 @@ static const char *const transfer_roles[] = { "adopter", "owner", "provider",
 
 static const char *const sentences[] = {
 	"Die Lösung bündelt alle Schritte rund um %s in einem durchgängig "
-	    "digitalen Verfahren.",
+	"digitalen Verfahren.",
 	"Anträge zu %s werden online gestellt, automatisch vorgeprüft und "
-	    "medienbruchfrei an das Fachverfahren übergeben.",
-	"Sachbearbeiterinnen und Sachbearbeiter sehen jederzeit den Stand jedes "
-	    "Vorgangs und können Rückfragen direkt im Postfach stellen.",
+	"medienbruchfrei an das Fachverfahren übergeben.",
+	"Sachbearbeiterinnen und Sachbearbeiter sehen jederzeit den Stand "
+	"jedes "
+	"Vorgangs und können Rückfragen direkt im Postfach stellen.",
 	"Die Daten werden nach dem Grundsatz der Datensparsamkeit erhoben und "
-	    "nach Ablauf der Aufbewahrungsfrist gelöscht.",
+	"nach Ablauf der Aufbewahrungsfrist gelöscht.",
 	"Für %s stehen ausfüllbare Formulare mit Plausibilitätsprüfung und "
-	    "Hilfetexten zur Verfügung.",
+	"Hilfetexten zur Verfügung.",
 	"Die Anwendung ist mandantenfähig und kann von mehreren Kommunen "
-	    "gemeinsam betrieben werden.",
-	"Bescheide werden aus Textbausteinen erzeugt, elektronisch signiert und "
-	    "über das Nutzerkonto zugestellt.",
+	"gemeinsam betrieben werden.",
+	"Bescheide werden aus Textbausteinen erzeugt, elektronisch signiert "
+	"und "
+	"über das Nutzerkonto zugestellt.",
 	"Eine Statistikfunktion liefert Kennzahlen für Steuerung und "
-	    "Berichtswesen.",
+	"Berichtswesen.",
 	"Die Weiterentwicklung erfolgt in einer Entwicklungsgemeinschaft, an "
-	    "der sich nachnutzende Verwaltungen beteiligen können.",
+	"der sich nachnutzende Verwaltungen beteiligen können.",
 	"Schnittstellen nach offenen Standards erlauben die Anbindung "
-	    "vorhandener Register und Fachverfahren.",
+	"vorhandener Register und Fachverfahren.",
 	"Der Quellcode ist offen, die Dokumentation beschreibt Installation, "
-	    "Betrieb und Konfiguration ausführlich.",
+	"Betrieb und Konfiguration ausführlich.",
 	"Nachnutzende Stellen erhalten ein Einführungspaket mit Vorlagen, "
-	    "Schulungsunterlagen und einem Betriebshandbuch.",
+	"Schulungsunterlagen und einem Betriebshandbuch.",
 	"Das Rollen- und Rechtekonzept trennt Fachadministration, "
-	    "Sachbearbeitung und technische Betreuung.",
+	"Sachbearbeitung und technische Betreuung.",
 	"Bei %s verkürzt sich die durchschnittliche Bearbeitungszeit nach "
-	    "Erfahrungen der ersten Anwender deutlich.",
+	"Erfahrungen der ersten Anwender deutlich.",
 	"Der Betrieb ist im eigenen Rechenzentrum oder bei einem kommunalen "
-	    "IT-Dienstleister möglich.",
+	"IT-Dienstleister möglich.",
 	"Updates erscheinen quartalsweise; Sicherheitskorrekturen werden "
-	    "kurzfristig bereitgestellt.",
+	"kurzfristig bereitgestellt.",
 	"Die Oberfläche folgt dem KERN-Designsystem und ist auf mobilen "
-	    "Geräten ebenso nutzbar wie am Arbeitsplatz.",
+	"Geräten ebenso nutzbar wie am Arbeitsplatz.",
 	"Zahlungen lassen sich direkt im Antrag über die ePayment-Plattform "
-	    "des Landes abwickeln.",
-	"Ein Protokoll hält jede Änderung nachvollziehbar fest, sodass Prüfungen "
-	    "durch Rechnungsprüfung und Datenschutz leicht fallen.",
+	"des Landes abwickeln.",
+	"Ein Protokoll hält jede Änderung nachvollziehbar fest, sodass "
+	"Prüfungen "
+	"durch Rechnungsprüfung und Datenschutz leicht fallen.",
 	"Vorlagen für %s können je Kommune angepasst werden, ohne den "
-	    "gemeinsamen Kern zu verändern.",
+	"gemeinsamen Kern zu verändern.",
 };
 
 static const char *const features[] = {
@@ -265,7 +342,7 @@ static uint64_t rng_state = 0x526f6c6c696e2121ULL;
 static uint64_t
 rng(void)
 {
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);	/* splitmix64 */
+	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL); /* splitmix64 */
 
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
@@ -284,14 +361,14 @@ between(size_t lo, size_t hi)
 	return lo + pick(hi - lo + 1);
 }
 
-#define ANY(list)	((list)[pick(NELEM(list))])
+#define ANY(list) ((list)[pick(NELEM(list))])
 
 /* An array of k distinct strings out of list (k clamped to its length). */
 static json_t *
 distinct(const char *const *list, size_t n, size_t k)
 {
-	size_t	 idx[64];
-	json_t	*a = json_array();
+	size_t  idx[64];
+	json_t *a = json_array();
 
 	for (size_t i = 0; i < n; i++)
 		idx[i] = i;
@@ -313,10 +390,11 @@ distinct(const char *const *list, size_t n, size_t k)
 static void
 slugify(const char *in, char *out, size_t len)
 {
-	static const struct { const char *from, *to; } map[] = {
-		{ "ä", "ae" }, { "ö", "oe" }, { "ü", "ue" }, { "Ä", "ae" },
+	static const struct {
+		const char *from, *to;
+	} map[] = { { "ä", "ae" }, { "ö", "oe" }, { "ü", "ue" }, { "Ä", "ae" },
 		{ "Ö", "oe" }, { "Ü", "ue" }, { "ß", "ss" } };
-	size_t	n = 0;
+	size_t n = 0;
 
 	while (*in && n + 3 < len) {
 		size_t k;
@@ -324,8 +402,8 @@ slugify(const char *in, char *out, size_t len)
 			if (strncmp(in, map[k].from, strlen(map[k].from)) == 0)
 				break;
 		if (k < NELEM(map)) {
-			n += (size_t)snprintf(out + n, len - n, "%s",
-			    map[k].to);
+			n +=
+			    (size_t)snprintf(out + n, len - n, "%s", map[k].to);
 			in += strlen(map[k].from);
 		} else if ((*in >= 'a' && *in <= 'z') ||
 		    (*in >= '0' && *in <= '9'))
@@ -346,8 +424,8 @@ slugify(const char *in, char *out, size_t len)
 /* ---- records ---------------------------------------------------------- */
 
 struct text {
-	char	*s;
-	size_t	 len, cap;
+	char  *s;
+	size_t len, cap;
 };
 
 static void
@@ -363,8 +441,8 @@ text_init(struct text *t)
 static void
 text_addf(struct text *t, const char *fmt, ...)
 {
-	va_list	ap;
-	int	n;
+	va_list ap;
+	int     n;
 
 	for (;;) {
 		va_start(ap, fmt);
@@ -383,7 +461,7 @@ static void
 add_sentences(struct text *t, const char *topic, size_t until)
 {
 	do {
-		text_addf(t, ANY(sentences), topic);	/* one %s or none */
+		text_addf(t, ANY(sentences), topic); /* one %s or none */
 		text_addf(t, " ");
 	} while (t->len < until);
 	t->s[--t->len] = '\0';
@@ -393,8 +471,8 @@ add_sentences(struct text *t, const char *topic, size_t until)
 static char *
 description(const char *topic, const char *slug, int accessible)
 {
-	struct text	t;
-	size_t		target = between(1000, 2000);
+	struct text t;
+	size_t      target = between(1000, 2000);
 
 	text_init(&t);
 	text_addf(&t, "## Überblick\n\n");
@@ -406,11 +484,14 @@ description(const char *topic, const char *slug, int accessible)
 	    topic);
 	text_addf(&t, "\n## Einsatz und Betrieb\n\n");
 	if (accessible)
-		text_addf(&t, "Die Oberfläche erfüllt die Anforderungen an "
+		text_addf(&t,
+		    "Die Oberfläche erfüllt die Anforderungen an "
 		    "Barrierefreiheit nach BITV 2.0. ");
 	add_sentences(&t, topic, target - 80);
-	text_addf(&t, "\n\nWeitere Informationen im [Betriebshandbuch]"
-	    "(https://docs.opencode.de/%s/betrieb).\n", slug);
+	text_addf(&t,
+	    "\n\nWeitere Informationen im [Betriebshandbuch]"
+	    "(https://docs.opencode.de/%s/betrieb).\n",
+	    slug);
 	return t.s;
 }
 
@@ -427,8 +508,8 @@ paragraph(const char *topic, size_t len)
 static int
 create(struct db *db, const struct resource *res, json_t *doc)
 {
-	struct record	r;
-	struct rl_error	err;
+	struct record   r;
+	struct rl_error err;
 
 	if (record_create(db, res, 0, doc, &seeder, &r, &err) == -1) {
 		char *text = json_dumps(doc, JSON_COMPACT);
@@ -445,27 +526,35 @@ create(struct db *db, const struct resource *res, json_t *doc)
 static json_t *
 organisation(size_t i, char *slug, size_t len)
 {
-	const char	*kind = ANY(org_kinds), *place = places[i % NELEM(places)];
-	size_t		 state = pick(NELEM(states));
-	char		 name[200], pslug[40], ars[16];
-	json_t		*o;
+	const char *kind = ANY(org_kinds), *place = places[i % NELEM(places)];
+	size_t      state = pick(NELEM(states));
+	char        name[200], pslug[40], ars[16];
+	json_t     *o;
 
 	slugify(place, pslug, sizeof(pslug));
 	if (strcmp(kind, "municipal") == 0)
-		snprintf(name, sizeof(name), "%s %s %zu", i % 3 ? "Stadt" :
-		    "Landkreis", place, i);
+		snprintf(name, sizeof(name), "%s %s %zu",
+		    i % 3 ? "Stadt" : "Landkreis", place, i);
 	else if (strcmp(kind, "state") == 0)
-		snprintf(name, sizeof(name), "Ministerium für Digitales %s "
-		    "(Referat %zu)", states[state], i);
+		snprintf(name, sizeof(name),
+		    "Ministerium für Digitales %s "
+		    "(Referat %zu)",
+		    states[state], i);
 	else if (strcmp(kind, "federal") == 0)
-		snprintf(name, sizeof(name), "Bundesamt für Verwaltungsdienste, "
-		    "Abteilung %zu", i);
+		snprintf(name, sizeof(name),
+		    "Bundesamt für Verwaltungsdienste, "
+		    "Abteilung %zu",
+		    i);
 	else if (strcmp(kind, "provider") == 0)
-		snprintf(name, sizeof(name), "Kommunale Informationsverarbeitung "
-		    "%s %zu", place, i);
+		snprintf(name, sizeof(name),
+		    "Kommunale Informationsverarbeitung "
+		    "%s %zu",
+		    place, i);
 	else
-		snprintf(name, sizeof(name), "Zweckverband Digitale Verwaltung "
-		    "%s %zu", place, i);
+		snprintf(name, sizeof(name),
+		    "Zweckverband Digitale Verwaltung "
+		    "%s %zu",
+		    place, i);
 	snprintf(slug, len, "%s-%s-%zu", kind, pslug, i);
 	o = json_pack("{s:s, s:s, s:s}", "slug", slug, "name", name, "kind",
 	    kind);
@@ -477,43 +566,45 @@ organisation(size_t i, char *slug, size_t len)
 		    (unsigned long long)(rng() % 10000000000ULL));
 		json_object_set_new(o, "ars", json_string(ars));
 	}
-	json_object_set_new(o, "website", json_sprintf("https://www.%s.de",
-	    slug));
+	json_object_set_new(o, "website",
+	    json_sprintf("https://www.%s.de", slug));
 	return o;
 }
 
 static json_t *
 solution(size_t i, char **org_slugs, size_t norgs, char *slug, size_t len)
 {
-	const char	*topic = topics[i % NELEM(topics)];
-	const char	*noun = ANY(nouns), *owner = org_slugs[pick(norgs)];
-	const char	*licence = ANY(licences);
-	char		 tslug[40], nslug[24], name[200], summary[300];
-	char		*desc, *usage;
-	json_t		*s, *procs, *more, *docs, *steps;
-	int		 open = pick(10) != 0;
+	const char *topic = topics[i % NELEM(topics)];
+	const char *noun = ANY(nouns), *owner = org_slugs[pick(norgs)];
+	const char *licence = ANY(licences);
+	char        tslug[40], nslug[24], name[200], summary[300];
+	char       *desc, *usage;
+	json_t     *s, *procs, *more, *docs, *steps;
+	int         open = pick(10) != 0;
 
 	slugify(topic, tslug, sizeof(tslug));
 	slugify(noun, nslug, sizeof(nslug));
 	snprintf(slug, len, "%s-%s-%zu", tslug, nslug, i);
 	snprintf(name, sizeof(name), "%s-%s-%s %zu", ANY(name_prefixes), topic,
 	    noun, i);
-	snprintf(summary, sizeof(summary), "%s für %s: digitale Abwicklung von "
-	    "der Antragstellung bis zum Bescheid, entwickelt in %s.", name,
-	    target_groups[pick(NELEM(target_groups))], ANY(places));
+	snprintf(summary, sizeof(summary),
+	    "%s für %s: digitale Abwicklung von "
+	    "der Antragstellung bis zum Bescheid, entwickelt in %s.",
+	    name, target_groups[pick(NELEM(target_groups))], ANY(places));
 	desc = description(topic, slug, i % 10 == 3);
 	usage = paragraph(topic, between(200, 500));
 
 	/* FIM-style service keys from a pool of 400, then free tags */
 	procs = json_array();
 	for (size_t k = 0, n = between(1, 3); k < n; k++) {
-		char	 key[32];
-		size_t	 j;
+		char   key[32];
+		size_t j;
 		snprintf(key, sizeof(key), "FIM 99%012zu",
 		    (size_t)(1000 + 37 * pick(400)));
 		for (j = 0; j < json_array_size(procs); j++)
-			if (strcmp(key, json_string_value(json_array_get(procs,
-			    j))) == 0)
+			if (strcmp(key,
+			        json_string_value(json_array_get(procs, j))) ==
+			    0)
 				break;
 		if (j == json_array_size(procs))
 			json_array_append_new(procs, json_string(key));
@@ -524,29 +615,30 @@ solution(size_t i, char **org_slugs, size_t norgs, char *slug, size_t len)
 
 	docs = json_array();
 	for (size_t k = 0, n = between(2, 4); k < n; k++)
-		json_array_append_new(docs, json_pack("{s:s, s:o}", "title",
-		    doc_titles[k], "url", json_sprintf(
-		    "https://docs.opencode.de/%s/doku-%zu", slug, k)));
+		json_array_append_new(docs,
+		    json_pack("{s:s, s:o}", "title", doc_titles[k], "url",
+		        json_sprintf("https://docs.opencode.de/%s/doku-%zu",
+		            slug, k)));
 
 	steps = json_array();
 	for (size_t k = 0, n = between(3, 6); k < n; k++)
-		json_array_append_new(steps, json_pack("{s:s, s:s, s:f, s:s}",
-		    "step", transfer_steps[(k * 2 + pick(2)) %
-		    NELEM(transfer_steps)], "role", ANY(transfer_roles),
-		    "effort_days", (double)between(1, 40) / 2.0,
-		    "description", "Vorlagen und Checklisten stehen im "
-		    "Einführungspaket bereit."));
+		json_array_append_new(steps,
+		    json_pack("{s:s, s:s, s:f, s:s}", "step",
+		        transfer_steps[(k * 2 + pick(2)) %
+		            NELEM(transfer_steps)],
+		        "role", ANY(transfer_roles), "effort_days",
+		        (double)between(1, 40) / 2.0, "description",
+		        "Vorlagen und Checklisten stehen im "
+		        "Einführungspaket bereit."));
 
 	s = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:b, s:s}",
-	    "slug", slug, "name", name, "summary", summary, "description",
-	    desc, "owner", owner,
-	    "homepage", json_sprintf("https://www.%s.de/digital/%s", owner,
-	    slug),
-	    "repository", json_sprintf("https://gitlab.opencode.de/%s/%s",
-	    owner, slug),
-	    "licence", open ? licence : "LicenseRef-Proprietaer",
-	    "open_source", open,
-	    "maturity", ANY(maturities));
+	    "slug", slug, "name", name, "summary", summary, "description", desc,
+	    "owner", owner, "homepage",
+	    json_sprintf("https://www.%s.de/digital/%s", owner, slug),
+	    "repository",
+	    json_sprintf("https://gitlab.opencode.de/%s/%s", owner, slug),
+	    "licence", open ? licence : "LicenseRef-Proprietaer", "open_source",
+	    open, "maturity", ANY(maturities));
 	json_object_set_new(s, "problems", DISTINCT(problems, 2, 4));
 	json_object_set_new(s, "processes", procs);
 	json_object_set_new(s, "target_groups", DISTINCT(target_groups, 1, 4));
@@ -576,7 +668,8 @@ elapsed(const struct timespec *t0)
 static void
 usage_exit(void)
 {
-	fprintf(stderr, "usage: seed --db PATH --slugs PATH [--solutions N] "
+	fprintf(stderr,
+	    "usage: seed --db PATH --slugs PATH [--solutions N] "
 	    "[--organisations M]\n       seed --format\n");
 	exit(2);
 }
@@ -584,14 +677,14 @@ usage_exit(void)
 int
 main(int argc, char **argv)
 {
-	const char	*dbpath = NULL, *slugpath = NULL;
-	size_t		 nsol = 100000, norg = 500;
-	char		**org_slugs, slug[160];
-	struct rl_error	 err;
-	struct timespec	 t0;
-	struct db	*db;
-	FILE		*slugs;
-	json_t		*doc;
+	const char     *dbpath = NULL, *slugpath = NULL;
+	size_t          nsol = 100000, norg = 500;
+	char          **org_slugs, slug[160];
+	struct rl_error err;
+	struct timespec t0;
+	struct db      *db;
+	FILE           *slugs;
+	json_t         *doc;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--format") == 0) {

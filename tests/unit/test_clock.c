@@ -90,8 +90,8 @@ test_parse_ts(void **state)
 
 	(void)state;
 	assert_int_equal(clock_parse_ts("2026-11-29T11:09:04Z", &t), 0);
-	assert_int_equal(
-	    (long long)(t - date("2026-11-29")), 11 * 3600 + 9 * 60 + 4);
+	assert_int_equal((long long)(t - date("2026-11-29")),
+	    11 * 3600 + 9 * 60 + 4);
 	clock_format_ts(t, out);
 	assert_string_equal(out, "2026-11-29T11:09:04Z");
 
@@ -114,17 +114,22 @@ test_days_between(void **state)
 {
 	(void)state;
 	/* January has 31 days, February 2026 has 28. */
-	assert_int_equal(
-	    clock_days_between(date("2026-01-31"), date("2026-03-01")), 29);
-	assert_int_equal(
-	    clock_days_between(date("2026-03-01"), date("2026-01-31")), -29);
+	assert_int_equal(clock_days_between(date("2026-01-31"),
+	                     date("2026-03-01")),
+	    29);
+	assert_int_equal(clock_days_between(date("2026-03-01"),
+	                     date("2026-01-31")),
+	    -29);
 	/* Leap day counted. */
-	assert_int_equal(
-	    clock_days_between(date("2024-02-28"), date("2024-03-01")), 2);
-	assert_int_equal(
-	    clock_days_between(date("2025-12-31"), date("2026-01-01")), 1);
-	assert_int_equal(
-	    clock_days_between(date("2026-01-01"), date("2027-01-01")), 365);
+	assert_int_equal(clock_days_between(date("2024-02-28"),
+	                     date("2024-03-01")),
+	    2);
+	assert_int_equal(clock_days_between(date("2025-12-31"),
+	                     date("2026-01-01")),
+	    1);
+	assert_int_equal(clock_days_between(date("2026-01-01"),
+	                     date("2027-01-01")),
+	    365);
 	/* Calendar days, not 24-hour periods. */
 	assert_int_equal(clock_days_between(ts("2026-05-01T23:59:59Z"),
 	                     ts("2026-05-02T00:00:01Z")),

@@ -191,8 +191,8 @@ test_file_bad_values(void **state)
 	/* Bounds are inclusive. */
 	assert_int_equal(load(fx, &c, "stale_days: 1\n", err, sizeof(err)), 0);
 	assert_int_equal(c.stale_days, 1);
-	assert_int_equal(
-	    load(fx, &c, "stale_days: 3650\n", err, sizeof(err)), 0);
+	assert_int_equal(load(fx, &c, "stale_days: 3650\n", err, sizeof(err)),
+	    0);
 	assert_int_equal(c.stale_days, 3650);
 }
 
@@ -253,23 +253,25 @@ test_flags_override_env(void **state)
 	setenv("ROLLIN_LISTEN", "127.0.0.1:7000", 1);
 	setenv("ROLLIN_DB", "/tmp/from-env.db", 1);
 	assert_int_equal(config_load_env(&c, err, sizeof(err)), 0);
-	assert_int_equal(
-	    config_set(&c, "listen", "[::1]:8081", err, sizeof(err)), 0);
+	assert_int_equal(config_set(&c, "listen", "[::1]:8081", err,
+	                     sizeof(err)),
+	    0);
 	assert_string_equal(c.listen, "[::1]:8081");
 	assert_string_equal(c.db, "/tmp/from-env.db");
-	assert_int_equal(
-	    config_set(&c, "log_level", "warn", err, sizeof(err)), 0);
+	assert_int_equal(config_set(&c, "log_level", "warn", err, sizeof(err)),
+	    0);
 	assert_int_equal(c.log_level, LOG_WARN);
 
 	err[0] = '\0';
 	assert_int_equal(config_set(&c, "port", "80", err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "port"));
 	/* A refused flag leaves the setting as it was. */
-	assert_int_equal(
-	    config_set(&c, "listen", "nowhere", err, sizeof(err)), -1);
+	assert_int_equal(config_set(&c, "listen", "nowhere", err, sizeof(err)),
+	    -1);
 	assert_string_equal(c.listen, "[::1]:8081");
-	assert_int_equal(
-	    config_set(&c, "max_body_bytes", "100", err, sizeof(err)), -1);
+	assert_int_equal(config_set(&c, "max_body_bytes", "100", err,
+	                     sizeof(err)),
+	    -1);
 	assert_int_equal(c.max_body_bytes, 1024 * 1024);
 }
 
@@ -284,25 +286,27 @@ test_split_listen(void **state)
 	unsigned short           port = 1;
 
 	(void)state;
-	assert_int_equal(
-	    config_split_listen("127.0.0.1:8080", addr, sizeof(addr), &port),
+	assert_int_equal(config_split_listen("127.0.0.1:8080", addr,
+	                     sizeof(addr), &port),
 	    0);
 	assert_string_equal(addr, "127.0.0.1");
 	assert_int_equal(port, 8080);
 
-	assert_int_equal(
-	    config_split_listen("[::1]:8080", addr, sizeof(addr), &port), 0);
+	assert_int_equal(config_split_listen("[::1]:8080", addr, sizeof(addr),
+	                     &port),
+	    0);
 	assert_string_equal(addr, "::1");
 	assert_int_equal(port, 8080);
 
 	/* Port 0: the system picks a free one. */
-	assert_int_equal(
-	    config_split_listen("0.0.0.0:0", addr, sizeof(addr), &port), 0);
+	assert_int_equal(config_split_listen("0.0.0.0:0", addr, sizeof(addr),
+	                     &port),
+	    0);
 	assert_string_equal(addr, "0.0.0.0");
 	assert_int_equal(port, 0);
 
-	assert_int_equal(
-	    config_split_listen("localhost:65535", addr, sizeof(addr), &port),
+	assert_int_equal(config_split_listen("localhost:65535", addr,
+	                     sizeof(addr), &port),
 	    0);
 	assert_string_equal(addr, "localhost");
 	assert_int_equal(port, 65535);
@@ -312,8 +316,9 @@ test_split_listen(void **state)
 		    -1)
 			fail_msg("accepted listen address '%s'", bad[i]);
 	/* An address that does not fit the buffer is refused, not cut. */
-	assert_int_equal(
-	    config_split_listen("very-long-host-name:80", addr, 8, &port), -1);
+	assert_int_equal(config_split_listen("very-long-host-name:80", addr, 8,
+	                     &port),
+	    -1);
 }
 
 int
@@ -321,20 +326,20 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_file_applies, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_file_unknown_key, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_file_bad_values, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_missing_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_env_overrides_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_flags_override_env, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_split_listen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_applies, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_file_unknown_key, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_file_bad_values, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_missing_file, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_env_overrides_file, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_flags_override_env, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_split_listen, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

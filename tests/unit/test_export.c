@@ -40,8 +40,8 @@ static void
 lacks_at(const char *hay, const char *needle, int line)
 {
 	if (strstr(hay, needle) != NULL)
-		fail_msg(
-		    "line %d: unexpected \"%s\" in:\n%s", line, needle, hay);
+		fail_msg("line %d: unexpected \"%s\" in:\n%s", line, needle,
+		    hay);
 }
 
 static int

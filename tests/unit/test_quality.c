@@ -75,8 +75,8 @@ test_empty_entry(void **state)
 	    "summary,description,homepage,problems,"
 	    "processes,target_groups,documentation,transfer_concept");
 	/* Open source: they are. */
-	assert_int_equal(
-	    completeness("{\"open_source\": true}", missing, sizeof(missing)),
+	assert_int_equal(completeness("{\"open_source\": true}", missing,
+	                     sizeof(missing)),
 	    0);
 	assert_string_equal(missing,
 	    "summary,description,homepage,licence,"
@@ -90,8 +90,9 @@ test_full_entry(void **state)
 	char missing[512];
 
 	(void)state;
-	assert_int_equal(
-	    completeness("{" FULL_COMMON "}", missing, sizeof(missing)), 100);
+	assert_int_equal(completeness("{" FULL_COMMON "}", missing,
+	                     sizeof(missing)),
+	    100);
 	assert_string_equal(missing, "");
 	assert_int_equal(completeness("{" FULL_COMMON ", \"open_source\": "
 	                              "false}",
@@ -211,8 +212,9 @@ test_stale_threshold(void **state)
 	f = fresh("2026-01-01T10:00:00Z", NULL, "2026-01-31T09:00:00Z");
 	assert_int_equal(days_of(f), 30);
 	assert_false(stale_of(f));
-	assert_int_equal(
-	    json_integer_value(json_object_get(f, "stale_after_days")), 30);
+	assert_int_equal(json_integer_value(
+	                     json_object_get(f, "stale_after_days")),
+	    30);
 	json_decref(f);
 	f = fresh("2026-01-01T10:00:00Z", NULL, "2026-02-01T00:00:01Z");
 	assert_int_equal(days_of(f), 31);

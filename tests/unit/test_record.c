@@ -169,8 +169,8 @@ query_int(struct db *db, const char *sql)
 	sqlite3_stmt *st;
 	long long     v = -1;
 
-	assert_int_equal(
-	    sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL),
+	    SQLITE_OK);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -250,8 +250,8 @@ update(struct fixture *fx, const struct resource *res, int64_t parent,
 	int     rc;
 
 	memset(err, 0, sizeof(*err));
-	rc = record_update(
-	    fx->db, res, parent, key, patch, if_match, who, out, err);
+	rc = record_update(fx->db, res, parent, key, patch, if_match, who, out,
+	    err);
 	json_decref(patch);
 	return rc;
 }
@@ -263,8 +263,8 @@ str(const struct record *r, const char *name)
 }
 
 static void
-expect_error(
-    const struct rl_error *err, int status, const char *code, const char *field)
+expect_error(const struct rl_error *err, int status, const char *code,
+    const char *field)
 {
 	if (err->status != status || strcmp(err->code, code) != 0 ||
 	    strcmp(err->field, field) != 0)
@@ -290,8 +290,8 @@ test_create(void **state)
 	char            type[64], subject[128];
 	int64_t         org, sol;
 
-	org = create(
-	    fx, &res_organisation, 0, ORG("org-a", "Stadt A"), &fx->admin);
+	org = create(fx, &res_organisation, 0, ORG("org-a", "Stadt A"),
+	    &fx->admin);
 	assert_true(org > 0);
 	assert_int_equal(events(fx), 1);
 	last_event(fx, type, sizeof(type), subject, sizeof(subject));
@@ -305,8 +305,9 @@ test_create(void **state)
 	assert_string_equal(type, "solution.created");
 	assert_string_equal(subject, "solutions/sol-a");
 
-	assert_int_equal(
-	    record_get(fx->db, &res_solution, 0, "sol-a", &r, &err), 0);
+	assert_int_equal(record_get(fx->db, &res_solution, 0, "sol-a", &r,
+	                     &err),
+	    0);
 	assert_int_equal(r.id, sol);
 	assert_int_equal(r.rev, 1);
 	/* The reference reads back by the organisation's key. */
@@ -319,8 +320,9 @@ test_create(void **state)
 	assert_int_equal(r.org_ids[0], org);
 	record_clear(&r);
 
-	assert_int_equal(
-	    record_get(fx->db, &res_solution, 0, "sol-x", &r, &err), -1);
+	assert_int_equal(record_get(fx->db, &res_solution, 0, "sol-x", &r,
+	                     &err),
+	    -1);
 	expect_error(&err, 404, "not_found", "");
 }
 
@@ -358,8 +360,9 @@ test_update_revisions(void **state)
 	expect_error(&err, 412, "stale", "");
 	assert_null(r.doc);
 	assert_int_equal(events(fx), 3);
-	assert_int_equal(
-	    record_get(fx->db, &res_solution, 0, "sol-a", &r, &err), 0);
+	assert_int_equal(record_get(fx->db, &res_solution, 0, "sol-a", &r,
+	                     &err),
+	    0);
 	assert_int_equal(r.rev, 2);
 	assert_string_equal(str(&r, "name"), "Zweiter Name");
 	record_clear(&r);
@@ -430,8 +433,8 @@ test_unknown_reference(void **state)
 	    SOL("sol-a", "A", "org-nope", "pilot"), &fx->admin);
 	expect_error(&err, 422, "unknown_reference", "owner");
 	assert_non_null(strstr(err.message, "org-nope"));
-	assert_int_equal(
-	    query_int(fx->db, "SELECT count(*) FROM solutions"), 0);
+	assert_int_equal(query_int(fx->db, "SELECT count(*) FROM solutions"),
+	    0);
 	assert_int_equal(events(fx), 1);
 
 	sol = create(fx, &res_solution, 0, SOL("sol-a", "A", "org-a", "pilot"),
@@ -463,8 +466,8 @@ test_duplicate(void **state)
 	int64_t         sol;
 
 	create(fx, &res_organisation, 0, ORG("org-a", "Stadt A"), &fx->admin);
-	err = create_fails(
-	    fx, &res_organisation, 0, ORG("org-a", "Stadt B"), &fx->admin);
+	err = create_fails(fx, &res_organisation, 0, ORG("org-a", "Stadt B"),
+	    &fx->admin);
 	expect_error(&err, 409, "duplicate", "slug");
 	assert_int_equal(query_int(fx->db,
 	                     "SELECT count(*) FROM "
@@ -524,8 +527,9 @@ test_delete_in_use(void **state)
 	                     &fx->admin, &err),
 	    -1);
 	expect_error(&err, 409, "in_use", "");
-	assert_int_equal(
-	    record_get(fx->db, &res_organisation, 0, "org-a", &r, &err), 0);
+	assert_int_equal(record_get(fx->db, &res_organisation, 0, "org-a", &r,
+	                     &err),
+	    0);
 	record_clear(&r);
 	assert_int_equal(events(fx), 3);
 	/* One that nothing refers to can. */
@@ -533,8 +537,9 @@ test_delete_in_use(void **state)
 	                     &fx->admin, &err),
 	    0);
 	assert_int_equal(events(fx), 4);
-	assert_int_equal(
-	    record_get(fx->db, &res_organisation, 0, "org-b", &r, &err), -1);
+	assert_int_equal(record_get(fx->db, &res_organisation, 0, "org-b", &r,
+	                     &err),
+	    -1);
 	expect_error(&err, 404, "not_found", "");
 }
 
@@ -613,8 +618,8 @@ test_events_per_write(void **state)
 	    &fx->admin);
 	expect_error(&err, 422, "missing_field", "planned_date");
 	/* Refused by validation: no event. */
-	err = create_fails(
-	    fx, &res_release, sol, "{\"status\": \"planned\"}", &fx->admin);
+	err = create_fails(fx, &res_release, sol, "{\"status\": \"planned\"}",
+	    &fx->admin);
 	expect_error(&err, 422, "missing_field", "version");
 	/* Refused for want of a token: no event. */
 	err = create_fails(fx, &res_release, sol,
@@ -625,16 +630,16 @@ test_events_per_write(void **state)
 	assert_int_equal(events(fx), 8);
 
 	/* Deleting: one event. */
-	assert_int_equal(
-	    record_delete(fx->db, &res_release, sol, key, 3, &fx->admin, &err),
+	assert_int_equal(record_delete(fx->db, &res_release, sol, key, 3,
+	                     &fx->admin, &err),
 	    0);
 	assert_int_equal(events(fx), 9);
 	last_event(fx, type, sizeof(type), subject, sizeof(subject));
 	assert_string_equal(type, "release.deleted");
 	/* A stale delete: nothing. */
 	snprintf(key, sizeof(key), "%lld", (long long)rel + 1);
-	assert_int_equal(
-	    record_delete(fx->db, &res_release, sol, key, 7, &fx->admin, &err),
+	assert_int_equal(record_delete(fx->db, &res_release, sol, key, 7,
+	                     &fx->admin, &err),
 	    -1);
 	expect_error(&err, 412, "stale", "");
 	assert_int_equal(events(fx), 9);
@@ -651,9 +656,9 @@ test_retire_event(void **state)
 	create(fx, &res_solution, 0, SOL("sol-a", "A", "org-a", "production"),
 	    &fx->admin);
 	assert_int_equal(events(fx), 2);
-	assert_int_equal(
-	    update(fx, &res_solution, 0, "sol-a", "{\"maturity\": \"retired\"}",
-	        1, &fx->admin, &r, &err),
+	assert_int_equal(update(fx, &res_solution, 0, "sol-a",
+	                     "{\"maturity\": \"retired\"}", 1, &fx->admin, &r,
+	                     &err),
 	    0);
 	record_clear(&r);
 	assert_int_equal(events(fx), 4);
@@ -828,14 +833,14 @@ test_list_pagination(void **state)
 		size_t  k;
 		json_t *v;
 
-		pilots = list_filtered(
-		    fx, &res_solution, "-name", 1, "maturity", "pilot", &pages);
+		pilots = list_filtered(fx, &res_solution, "-name", 1,
+		    "maturity", "pilot", &pages);
 		assert_int_equal(json_array_size(pilots), 3);
 		assert_int_equal(pages, 3);
 		for (k = 0; k < json_array_size(pilots); k++) {
 			v = json_array_get(pilots, k);
-			assert_string_equal(
-			    json_string_value(json_object_get(v, "maturity")),
+			assert_string_equal(json_string_value(
+			                        json_object_get(v, "maturity")),
 			    "pilot");
 		}
 		sorted_by(pilots, "name", 1);
@@ -857,10 +862,10 @@ test_list_pagination(void **state)
 		json_decref(all);
 	}
 	for (int limit = 1; limit <= 3; limit++) {
-		check_paging(
-		    fx, &res_solution, "maturity", "maturity", limit, 7);
-		check_paging(
-		    fx, &res_solution, "-maturity", "maturity", limit, 7);
+		check_paging(fx, &res_solution, "maturity", "maturity", limit,
+		    7);
+		check_paging(fx, &res_solution, "-maturity", "maturity", limit,
+		    7);
 		check_paging(fx, &res_solution, "-name", "name", limit, 7);
 	}
 }
@@ -944,15 +949,17 @@ test_private_fields_hidden(void **state)
 	assert_int_equal(json_array_size(items), 1);
 	assert_null(json_object_get(json_array_get(items, 0), "name"));
 	assert_null(json_object_get(json_array_get(items, 0), "email"));
-	assert_string_equal(json_string_value(json_object_get(
-	                        json_array_get(items, 0), "role_title")),
+	assert_string_equal(json_string_value(
+	                        json_object_get(json_array_get(items, 0),
+	                            "role_title")),
 	    "Fachverfahren");
 	json_decref(items);
 	assert_int_equal(record_list(fx->db, &res_contact, 0, &lp, NULL,
 	                     &fx->admin, &items, &next, &err),
 	    0);
-	assert_string_equal(json_string_value(json_object_get(
-	                        json_array_get(items, 0), "email")),
+	assert_string_equal(json_string_value(
+	                        json_object_get(json_array_get(items, 0),
+	                            "email")),
 	    "erika@example.org");
 	json_decref(items);
 }
@@ -967,8 +974,8 @@ test_access(void **state)
 	int64_t          org_a, sol_a, sol_b;
 	long long        n;
 
-	org_a = create(
-	    fx, &res_organisation, 0, ORG("org-a", "Stadt A"), &fx->admin);
+	org_a = create(fx, &res_organisation, 0, ORG("org-a", "Stadt A"),
+	    &fx->admin);
 	create(fx, &res_organisation, 0, ORG("org-b", "Stadt B"), &fx->admin);
 	sol_a = create(fx, &res_solution, 0,
 	    SOL("sol-a", "A", "org-a", "pilot"), &fx->admin);
@@ -989,13 +996,14 @@ test_access(void **state)
 	                     1, &owner_a, &r, &err),
 	    -1);
 	expect_error(&err, 403, "forbidden", "");
-	assert_int_equal(
-	    record_get(fx->db, &res_solution, 0, "sol-b", &r, &err), 0);
+	assert_int_equal(record_get(fx->db, &res_solution, 0, "sol-b", &r,
+	                     &err),
+	    0);
 	assert_string_equal(str(&r, "name"), "B");
 	assert_int_equal(r.rev, 1);
 	record_clear(&r);
-	assert_int_equal(
-	    record_delete(fx->db, &res_solution, 0, "sol-b", 0, &owner_a, &err),
+	assert_int_equal(record_delete(fx->db, &res_solution, 0, "sol-b", 0,
+	                     &owner_a, &err),
 	    -1);
 	expect_error(&err, 403, "forbidden", "");
 	err = create_fails(fx, &res_release, sol_b,

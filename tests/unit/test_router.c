@@ -45,8 +45,8 @@ run(struct match *m, enum evhttp_cmd_type method, const char *path)
 	memset(m, 0, sizeof(*m));
 	m->nparams = -1;
 	m->allowed = 12345;
-	m->route = router_match(
-	    routes, method, path, m->params, &m->nparams, &m->allowed);
+	m->route = router_match(routes, method, path, m->params, &m->nparams,
+	    &m->allowed);
 }
 
 static void

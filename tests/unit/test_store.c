@@ -93,8 +93,8 @@ query_int(struct db *db, const char *sql)
 	sqlite3_stmt *st;
 	long long     v = -1;
 
-	assert_int_equal(
-	    sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL),
+	    SQLITE_OK);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -373,22 +373,22 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(
-		    test_open_migrates, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_foreign_keys_enforced, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_creates_directories, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_schema_too_new, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_not_a_database, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_nested_inner_rollback, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_nested_outer_rollback, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_statement_cache, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_migrates, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_foreign_keys_enforced,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_creates_directories, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_schema_too_new, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_not_a_database, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_nested_inner_rollback,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nested_outer_rollback,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_statement_cache, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -252,8 +252,8 @@ test_release_published(void **state)
 	create(fx, &res_release, fx->sol,
 	    "{\"version\": \"2.0.0\", \"status\": \"released\", "
 	    "\"date\": \"2026-03-01\"}");
-	recipients(
-	    fx, event_id(fx, "release.published", NULL), got, sizeof(got));
+	recipients(fx, event_id(fx, "release.published", NULL), got,
+	    sizeof(got));
 	snprintf(want, sizeof(want),
 	    "stadt-b/%lld:subscription stadt-a/-:adopter stadt-e/-:adopter",
 	    (long long)fx->contact_b);
@@ -303,21 +303,21 @@ test_onboarding_team(void **state)
 	    "{\"solution\": \"kita\", \"adopter\": \"stadt-b\", "
 	    "\"onboarding_team\": \"team\"}");
 	snprintf(subject, sizeof(subject), "rollins/%lld", (long long)r1);
-	recipients(
-	    fx, event_id(fx, "rollin.created", subject), got, sizeof(got));
+	recipients(fx, event_id(fx, "rollin.created", subject), got,
+	    sizeof(got));
 	/* stadt-c subscribed to everything about kita. */
-	assert_string_equal(
-	    got, "stadt-c/-:subscription team/-:onboarding_team");
+	assert_string_equal(got,
+	    "stadt-c/-:subscription team/-:onboarding_team");
 
 	step = create(fx, &res_rollin_step, r1,
 	    "{\"position\": 1, \"step\": \"Kick-off\", \"role\": "
 	    "\"adopter\"}");
 	snprintf(subject, sizeof(subject), "rollins/%lld/steps/%lld",
 	    (long long)r1, (long long)step);
-	recipients(
-	    fx, event_id(fx, "rollin_step.created", subject), got, sizeof(got));
-	assert_string_equal(
-	    got, "stadt-c/-:subscription team/-:onboarding_team");
+	recipients(fx, event_id(fx, "rollin_step.created", subject), got,
+	    sizeof(got));
+	assert_string_equal(got,
+	    "stadt-c/-:subscription team/-:onboarding_team");
 
 	/*
 	 * rollins/1 is not rollins/10: a roll-in whose id starts with the
@@ -339,8 +339,8 @@ test_onboarding_team(void **state)
 	assert_true(outbox_append(fx->db, "rollin.blocker_raised",
 	                "rollins/10/blockers/3", "test", 0, payload) > 0);
 	json_decref(payload);
-	recipients(
-	    fx, event_id(fx, "rollin.blocker_raised", NULL), got, sizeof(got));
+	recipients(fx, event_id(fx, "rollin.blocker_raised", NULL), got,
+	    sizeof(got));
 	assert_string_equal(got, "team-2/-:onboarding_team");
 }
 

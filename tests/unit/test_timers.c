@@ -110,8 +110,8 @@ update(struct fixture *fx, const struct resource *res, int64_t parent,
 		fail_msg("no %s %s", res->name, key);
 	rev = r.rev;
 	record_clear(&r);
-	rc = record_update(
-	    fx->db, res, parent, key, patch, rev, &fx->admin, &r, &err);
+	rc = record_update(fx->db, res, parent, key, patch, rev, &fx->admin, &r,
+	    &err);
 	json_decref(patch);
 	if (rc != 0)
 		fail_msg("update %s %s: %d %s: %s", res->name, text, err.status,
@@ -195,9 +195,9 @@ count(struct fixture *fx, const char *type)
 	sqlite3_stmt *st;
 	long long     n = -1;
 
-	assert_int_equal(
-	    sqlite3_prepare_v2(db_handle(fx->db),
-	        "SELECT count(*) FROM events WHERE type = ?", -1, &st, NULL),
+	assert_int_equal(sqlite3_prepare_v2(db_handle(fx->db),
+	                     "SELECT count(*) FROM events WHERE type = ?", -1,
+	                     &st, NULL),
 	    SQLITE_OK);
 	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -228,10 +228,10 @@ newest(struct fixture *fx, const char *type, struct ev *ev)
 	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW)
 		fail_msg("no %s event", type);
-	snprintf(
-	    ev->subject, sizeof(ev->subject), "%s", sqlite3_column_text(st, 0));
-	snprintf(
-	    ev->actor, sizeof(ev->actor), "%s", sqlite3_column_text(st, 1));
+	snprintf(ev->subject, sizeof(ev->subject), "%s",
+	    sqlite3_column_text(st, 0));
+	snprintf(ev->actor, sizeof(ev->actor), "%s",
+	    sqlite3_column_text(st, 1));
 	ev->solution_id = sqlite3_column_int64(st, 2);
 	ev->payload = J((const char *)sqlite3_column_text(st, 3));
 	snprintf(ev->time, sizeof(ev->time), "%s", sqlite3_column_text(st, 4));
@@ -265,20 +265,20 @@ test_config_parse(void **state)
 	char                why[128];
 
 	(void)state;
-	assert_int_equal(
-	    timer_config_parse(&cfg, "90,30,7", why, sizeof(why)), 0);
+	assert_int_equal(timer_config_parse(&cfg, "90,30,7", why, sizeof(why)),
+	    0);
 	assert_int_equal(cfg.nleads, 3);
 	assert_int_equal(cfg.leads[0], 90);
 	assert_int_equal(cfg.leads[2], 7);
 	/* The same lead twice is one lead. */
-	assert_int_equal(
-	    timer_config_parse(&cfg, "30,30", why, sizeof(why)), 0);
+	assert_int_equal(timer_config_parse(&cfg, "30,30", why, sizeof(why)),
+	    0);
 	assert_int_equal(cfg.nleads, 1);
-	assert_int_equal(
-	    timer_config_parse(&cfg, "90,,7", why, sizeof(why)), -1);
+	assert_int_equal(timer_config_parse(&cfg, "90,,7", why, sizeof(why)),
+	    -1);
 	assert_non_null(strstr(why, "90,,7"));
-	assert_int_equal(
-	    timer_config_parse(&cfg, "90,x", why, sizeof(why)), -1);
+	assert_int_equal(timer_config_parse(&cfg, "90,x", why, sizeof(why)),
+	    -1);
 	assert_int_equal(timer_config_parse(&cfg, "0", why, sizeof(why)), -1);
 	assert_int_equal(timer_config_parse(&cfg, "7,", why, sizeof(why)), -1);
 }
@@ -310,8 +310,8 @@ test_support_ending_leads(void **state)
 	assert_int_equal(num(ev.payload, "days_left"), 90);
 	assert_string_equal(text(ev.payload, "support_until"), "2026-07-01");
 	assert_string_equal(text(ev.payload, "due_on"), "2026-04-02");
-	assert_string_equal(
-	    text(json_object_get(ev.payload, "cycle"), "name"), "2.x");
+	assert_string_equal(text(json_object_get(ev.payload, "cycle"), "name"),
+	    "2.x");
 	json_decref(ev.payload);
 
 	/* The same day again, and the days after: nothing new. */
@@ -391,8 +391,9 @@ test_release_overdue(void **state)
 	assert_string_equal(ev.subject, subject);
 	assert_string_equal(text(ev.payload, "planned_date"), "2026-04-10");
 	assert_int_equal(num(ev.payload, "days_overdue"), 1);
-	assert_string_equal(
-	    text(json_object_get(ev.payload, "release"), "version"), "2.1.0");
+	assert_string_equal(text(json_object_get(ev.payload, "release"),
+	                        "version"),
+	    "2.1.0");
 	json_decref(ev.payload);
 
 	/* Replanned: overdue again after the new date; released: never. */
@@ -442,8 +443,8 @@ test_step_overdue(void **state)
 	    (long long)run, (long long)step);
 	assert_string_equal(ev.subject, subject);
 	assert_int_equal(ev.solution_id, fx->sol);
-	assert_string_equal(
-	    text(json_object_get(ev.payload, "rollin_step"), "step"),
+	assert_string_equal(text(json_object_get(ev.payload, "rollin_step"),
+	                        "step"),
 	    "Kick-off");
 	json_decref(ev.payload);
 }
@@ -463,8 +464,9 @@ test_solution_stale(void **state)
 	    "{\"slug\": \"alt\", \"name\": \"Altverfahren\", "
 	    "\"owner\": \"stadt-a\", \"maturity\": \"retired\"}");
 	assert_int_equal(run_on(fx, "2026-04-01"), 0);
-	assert_int_equal(
-	    quality_age_days(NULL, "2026-03-02T10:00:00Z", clock_now()), 30);
+	assert_int_equal(quality_age_days(NULL, "2026-03-02T10:00:00Z",
+	                     clock_now()),
+	    30);
 	assert_int_equal(run_on(fx, "2026-04-02"), 1);
 	assert_int_equal(run_on(fx, "2026-04-03"), 0);
 	newest(fx, "solution.stale", &ev);
@@ -472,8 +474,9 @@ test_solution_stale(void **state)
 	assert_int_equal(ev.solution_id, fx->sol);
 	assert_int_equal(num(ev.payload, "days"), 31);
 	assert_int_equal(num(ev.payload, "stale_after_days"), 30);
-	assert_string_equal(
-	    text(json_object_get(ev.payload, "solution"), "slug"), "wohngeld");
+	assert_string_equal(text(json_object_get(ev.payload, "solution"),
+	                        "slug"),
+	    "wohngeld");
 	json_decref(ev.payload);
 
 	/* The owner confirms the entry: stale again 31 days later. */
@@ -557,8 +560,8 @@ test_all_or_nothing(void **state)
 		assert_non_null(other);
 		assert_int_equal(db_exec(other, "PRAGMA busy_timeout = 0"), 0);
 		assert_int_equal(db_begin(other), 0);
-		assert_int_equal(
-		    timers_run(fx->db, clock_now(), &fx->cfg, &n), -1);
+		assert_int_equal(timers_run(fx->db, clock_now(), &fx->cfg, &n),
+		    -1);
 		assert_int_equal(n, 0);
 		db_rollback(other);
 		db_close(other);

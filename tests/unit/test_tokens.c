@@ -110,8 +110,8 @@ make_org(struct db *db, const char *slug)
 	struct principal admin = { .role = ROLE_ADMIN };
 	struct rl_error  err = { 0 };
 	struct record    r;
-	json_t          *body = json_pack(
-	             "{s:s, s:s, s:s}", "slug", slug, "name", slug, "kind", "state");
+	json_t *body = json_pack("{s:s, s:s, s:s}", "slug", slug, "name", slug,
+	    "kind", "state");
 	int64_t id;
 
 	if (record_create(db, &res_organisation, 0, body, &admin, &r, &err) !=
@@ -163,8 +163,8 @@ teardown(void **state)
 }
 
 static int64_t
-new_token(
-    struct fixture *fx, enum role role, const char *org, char out[TOKEN_LEN])
+new_token(struct fixture *fx, enum role role, const char *org,
+    char out[TOKEN_LEN])
 {
 	struct rl_error err = { 0 };
 	int64_t         id;

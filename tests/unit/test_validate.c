@@ -186,10 +186,10 @@ test_unknown_and_read_only(void **state)
 	(void)state;
 	refused(&res_organisation, "{" ORG_MIN ", \"colour\": \"blue\"}", 1,
 	    422, "unknown_field", "colour", NULL);
-	refused(
-	    &res_organisation, "{\"id\": 5}", 0, 422, "read_only", "id", NULL);
-	refused(
-	    &res_solution, "{\"rev\": 3}", 0, 422, "read_only", "rev", NULL);
+	refused(&res_organisation, "{\"id\": 5}", 0, 422, "read_only", "id",
+	    NULL);
+	refused(&res_solution, "{\"rev\": 3}", 0, 422, "read_only", "rev",
+	    NULL);
 	refused(&res_solution, "{\"updated_at\": \"2026-01-01\"}", 0, 422,
 	    "read_only", "updated_at", NULL);
 	/* Derived values are shown but cannot be written either. */
@@ -368,8 +368,8 @@ test_tags(void **state)
 	/* categories allows 10 tags. */
 	n = (size_t)snprintf(doc, sizeof(doc), "{\"categories\": [");
 	for (int i = 0; i < 11; i++)
-		n += (size_t)snprintf(
-		    doc + n, sizeof(doc) - n, "%s\"c%d\"", i ? ", " : "", i);
+		n += (size_t)snprintf(doc + n, sizeof(doc) - n, "%s\"c%d\"",
+		    i ? ", " : "", i);
 	snprintf(doc + n, sizeof(doc) - n, "]}");
 	refused(&res_solution, doc, 0, 422, "too_long", "categories", NULL);
 	ok(&res_solution, "{\"categories\": []}", 0);

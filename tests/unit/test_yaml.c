@@ -205,10 +205,10 @@ test_load_file(void **state)
 	fclose(f);
 	v = yaml_load_file(path, err, sizeof(err));
 	assert_non_null(v);
-	assert_int_equal(
-	    json_integer_value(json_object_get(v, "stale_days")), 30);
-	assert_string_equal(
-	    json_string_value(json_object_get(v, "listen")), "[::1]:8080");
+	assert_int_equal(json_integer_value(json_object_get(v, "stale_days")),
+	    30);
+	assert_string_equal(json_string_value(json_object_get(v, "listen")),
+	    "[::1]:8080");
 	json_decref(v);
 	unlink(path);
 

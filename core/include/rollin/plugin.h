@@ -101,8 +101,8 @@ struct rollin_host {
 	int (*upsert)(struct rollin_call *, const char *kind, const char *json,
 	    const char *match, struct rollin_error *err);
 	/* Importers: reports a record the plugin itself rejects. */
-	void (*reject)(
-	    struct rollin_call *, const char *where, const char *message);
+	void (*reject)(struct rollin_call *, const char *where,
+	    const char *message);
 	/* Long runs: progress for `rollin import` and the API. */
 	void (*progress)(struct rollin_call *, size_t done, size_t total);
 
@@ -133,8 +133,8 @@ struct rollin_host {
 	    size_t len, rollin_http_done done, void *arg);
 
 	/* Ends a call that returned ROLLIN_PENDING. */
-	void (*finish)(
-	    struct rollin_call *, enum rollin_status, const char *message);
+	void (*finish)(struct rollin_call *, enum rollin_status,
+	    const char *message);
 
 	/* HMAC-SHA256 of data under key, as 64 lowercase hex digits + NUL. */
 	void (*hmac_sha256_hex)(const char *key, size_t keylen,
@@ -176,8 +176,8 @@ struct rollin_plugin {
 	 * Once, after loading: may read settings and keep state. Returns 0,
 	 * or -1 (the plugin is then disabled with the logged reason).
 	 */
-	int (*init)(
-	    const struct rollin_host *, struct rollin_call *, void **state);
+	int (*init)(const struct rollin_host *, struct rollin_call *,
+	    void **state);
 	/* Once, at shutdown. */
 	void (*fini)(void *state);
 	/* One invocation: an import, a delivery, a report. */
