@@ -1,6 +1,8 @@
 // Accessibility: axe-core finds no violation on any page of the web UI,
 // in the states people see them in (results and filters shown, a form
-// with an error, the board with its cards), in German and in English.
+// with an error, the board with its cards, the reports with their
+// charts), in German and in English. The adopters' forms are checked in
+// their error states by adopter.test.mjs.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -60,6 +62,26 @@ test('sign-in page has no accessibility violations, also showing an error', asyn
   await page.waitForSelector('#token-error:not([hidden])');
   await clean(page, 'sign-in page with an error');
   await screenshot(page, 'a11y-signin-error');
+  assert.equal(browser.errors.length, 0, browser.errors.join('\n'));
+});
+
+test('reports page has no accessibility violations, in German and in English', async () => {
+  const page = await browser.page();
+  await open(page, `${server.url}/reports.html`);
+  assert.match(await page.locator('#scope').innerText(), /öffentlichen Kostenberichte/);
+  const cell = page.locator('#savings-year tbody tr td:last-child [data-cents]').first();
+  assert.match(await cell.innerText(), /^-?[\d.]+,\d{2}\s€$/);
+  assert.ok(await page.locator('#savings-solution svg[role="img"] [data-bar]').count() > 0);
+  await clean(page, 'reports page');
+  await page.getByTestId('lang-switch').click();
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.match(await page.locator('h1').innerText(), /^Reports$/);
+  assert.match(await page.locator('#savings-year tbody tr td:last-child [data-cents]').first().innerText(),
+    /^-?€[\d,]+\.\d{2}$/);
+  await clean(page, 'English reports page');
+  await page.getByTestId('lang-switch').click();
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.equal(await page.getAttribute('html', 'lang'), 'de');
   assert.equal(browser.errors.length, 0, browser.errors.join('\n'));
 });
 

@@ -197,3 +197,70 @@ export function barChart(title, rows, { unit = '' } = {}) {
   });
   return s;
 }
+
+// Long labels are cut for the drawing; the table beside it has them whole.
+function cut(text, n) {
+  return text.length > n ? `${text.slice(0, n - 1)}…` : text;
+}
+
+// Horizontal bars for amounts that may be negative: [{key, label, value,
+// text}], value a number on one scale, text what is written beside it.
+export function amountBars(title, rows) {
+  const W = 900;
+  const rowH = 30;
+  const left = 320;
+  const right = 140;
+  const H = rows.length * rowH + 10;
+  const values = rows.map((r) => r.value);
+  const lo = Math.min(0, ...values);
+  const hi = Math.max(0, ...values, 1);
+  const x = scale(lo, hi, left, W - right);
+  const s = frame(W, H, title, rows.map((r) => `${r.label}: ${r.text}`).join('; '));
+  s.append(svg('line', { x1: x(0), x2: x(0), y1: 0, y2: H, stroke: COLOURS.axis, 'stroke-width': 1 }));
+  rows.forEach((r, i) => {
+    const y = 5 + i * rowH;
+    const x1 = Math.min(x(0), x(r.value));
+    const w = Math.abs(x(r.value) - x(0));
+    const g = svg('g', { 'data-bar': r.key, 'data-value': r.value });
+    g.append(svg('text', { x: 0, y: y + 17 }, cut(r.label, 44)));
+    if (w > 0)
+      g.append(svg('rect', {
+        x: x1, y: y + 3, width: w, height: rowH - 9, fill: r.value < 0 ? COLOURS.today : COLOURS.bar,
+      }));
+    g.append(svg('text', { x: Math.max(x(0), x(r.value)) + 6, y: y + 17 }, r.text));
+    s.append(g);
+  });
+  return s;
+}
+
+// Vertical columns over time (years): [{key, label, value, text}].
+export function columnChart(title, rows) {
+  const W = 900;
+  const H = 280;
+  const top = 28;
+  const values = rows.map((r) => r.value);
+  const lo = Math.min(0, ...values);
+  const bottom = H - (lo < 0 ? 56 : 34);
+  const hi = Math.max(0, ...values, 1);
+  const y = (v) => bottom - ((v - lo) * (bottom - top)) / (hi - lo); // larger values higher up
+  const slot = (W - 40) / Math.max(1, rows.length);
+  const barW = Math.min(120, slot * 0.6);
+  const s = frame(W, H, title, rows.map((r) => `${r.label}: ${r.text}`).join('; '));
+  s.append(svg('line', { x1: 20, x2: W - 20, y1: y(0), y2: y(0), stroke: COLOURS.axis, 'stroke-width': 1.5 }));
+  rows.forEach((r, i) => {
+    const cx = 20 + slot * i + slot / 2;
+    const y1 = Math.min(y(0), y(r.value));
+    const h = Math.abs(y(r.value) - y(0));
+    const g = svg('g', { 'data-bar': r.key, 'data-value': r.value });
+    if (h > 0)
+      g.append(svg('rect', {
+        x: cx - barW / 2, y: y1, width: barW, height: h, fill: r.value < 0 ? COLOURS.today : COLOURS.bar,
+      }));
+    g.append(svg('text', {
+      x: cx, y: r.value < 0 ? y(r.value) + 16 : y(r.value) - 8, 'text-anchor': 'middle', 'font-weight': 600,
+    }, r.text));
+    g.append(svg('text', { x: cx, y: H - 12, 'text-anchor': 'middle' }, r.label));
+    s.append(g);
+  });
+  return s;
+}

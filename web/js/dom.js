@@ -62,8 +62,14 @@ export function alertBox(kind, ...content) {
 }
 
 // A KERN table with a caption; rows are arrays of cells (text or nodes).
-// numeric: indexes of right-aligned columns.
-export function table(caption, headers, rows, { numeric = [], captionClass = '' } = {}) {
+// numeric: indexes of right-aligned columns; foot: a closing row (sums).
+export function table(caption, headers, rows, { numeric = [], captionClass = '', foot = null } = {}) {
+  const row = (r) => el('tr', { class: 'kern-table__row' }, r.map((c, i) =>
+    i === 0
+      ? el('th', { class: 'kern-table__header', scope: 'row' }, c)
+      : el('td', {
+        class: `kern-table__cell${numeric.includes(i) ? ' kern-table__cell--numeric' : ''}`,
+      }, c)));
   return el('div', { class: 'kern-table-responsive' },
     el('table', { class: 'kern-table kern-table--small' },
       el('caption', { class: `kern-title ${captionClass}`.trim() }, caption),
@@ -73,13 +79,8 @@ export function table(caption, headers, rows, { numeric = [], captionClass = '' 
             class: `kern-table__header${numeric.includes(i) ? ' kern-table__header--numeric' : ''}`,
             scope: 'col',
           }, h)))),
-      el('tbody', { class: 'kern-table__body' }, rows.map((r) =>
-        el('tr', { class: 'kern-table__row' }, r.map((c, i) =>
-          i === 0
-            ? el('th', { class: 'kern-table__header', scope: 'row' }, c)
-            : el('td', {
-              class: `kern-table__cell${numeric.includes(i) ? ' kern-table__cell--numeric' : ''}`,
-            }, c)))))));
+      el('tbody', { class: 'kern-table__body' }, rows.map(row)),
+      foot ? el('tfoot', { class: 'kern-table__footer' }, row(foot)) : null));
 }
 
 // Query parameter of the page's URL.

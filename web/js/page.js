@@ -29,9 +29,12 @@ function renderHeader(active) {
   const s = currentSession();
   const header = document.getElementById('site-header');
   clear(header);
-  const items = [navLink('/', 'nav.catalogue', active, 'catalogue')];
+  const items = [navLink('/', 'nav.catalogue', active, 'catalogue'),
+    navLink('/reports.html', 'nav.reports', active, 'reports')];
   if (s.signed_in && (s.role === 'onboarding' || s.role === 'admin'))
     items.push(navLink('/board.html', 'nav.board', active, 'board'));
+  if (s.signed_in && (s.role === 'adopter' || s.role === 'admin'))
+    items.push(navLink('/costs.html', 'nav.costs', active, 'costs'));
   if (s.signed_in) {
     items.push(el('li', { class: 'rl-nav__item rl-nav__who', 'data-testid': 'who' },
       t('nav.signedin', { role: label('role', s.role), org: s.organisation_name || s.organisation })));

@@ -76,8 +76,42 @@ function pageNav(ids) {
 }
 
 function description(s) {
-  return section('description', 'sol.description',
-    el('div', { class: 'rl-prose' }, s.description ? markdown(s.description) : empty('sol.rating.none')));
+  let body;
+  if (s.description_html) body = sanitize(s.description_html, { headingLevel: 3 });
+  else if (s.description) body = markdown(s.description);
+  else body = empty('sol.rating.none');
+  return section('description', 'sol.description', el('div', { class: 'rl-prose' }, body));
+}
+
+// Release notes inside a table cell: the paragraphs' content, inline.
+function notes(r) {
+  const nodes = r.notes_html ? sanitize(r.notes_html) : markdown(r.notes);
+  return el('span', {}, nodes.flatMap((n, i) => [
+    i ? ' ' : null, ...(n.tagName === 'P' ? [...n.childNodes] : [n])]).filter(Boolean));
+}
+
+// What a signed-in member can report about this solution: adopters
+// their costs (for their own adoption) and feedback; adopters,
+// onboarding teams and owners a lesson learned.
+function yours(s, adoptionItems) {
+  const who = currentSession();
+  if (!who.signed_in) return null;
+  const adopter = who.role === 'adopter' || who.role === 'admin';
+  const member = adopter || who.role === 'onboarding' || who.role === 'owner';
+  if (!member) return null;
+  const q = `?slug=${encodeURIComponent(s.slug)}`;
+  const adopted = adoptionItems.some((a) => a.organisation === who.organisation);
+  const links = [
+    adopter && adopted ? ['/costs.html', 'sol.yours.costs', 'costs'] : null,
+    adopter ? ['/feedback.html', 'sol.yours.feedback', 'feedback'] : null,
+    ['/lesson.html', 'sol.yours.lesson', 'lesson'],
+  ].filter(Boolean);
+  return el('section', { class: 'rl-yours', id: 'yours', 'aria-labelledby': 'yours-title' },
+    el('h2', { class: 'kern-heading-small', id: 'yours-title' }, t('sol.yours')),
+    el('p', { class: 'kern-body' }, t('sol.yours.lead')),
+    el('ul', { class: 'rl-chips' }, links.map(([href, key, name]) => el('li', {},
+      el('a', { class: 'kern-btn kern-btn--secondary', href: href + q, 'data-form': name },
+        el('span', { class: 'kern-label' }, t(key)))))));
 }
 
 function profile(s) {
@@ -135,7 +169,7 @@ function releases(items, cycleItems, s) {
         r.cycle || '–',
         [label('release', r.status), r.overdue ? [' ', badge(t('sol.release.overdue'), 'danger')] : null],
         fmtDate(releaseDate(r)),
-        r.notes ? el('span', {}, markdown(r.notes).flatMap((n) => [...n.childNodes])) : '–',
+        r.notes || r.notes_html ? notes(r) : '–',
       ])), editor);
 }
 
@@ -329,6 +363,7 @@ async function main() {
   ];
   clear(box).append(
     ...header(s, overview),
+    yours(s, adop) || '',
     pageNav(sections),
     description(s),
     profile(s),
