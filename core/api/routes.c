@@ -33,10 +33,10 @@
 	{ DELETE, "/api/v1/" path "/{}", api_record_delete, &res, 0 }
 
 const struct route api_routes[] = {
-	{ GET, "/api/v1", api_index, NULL, PUB },
-	{ GET, "/api/v1/openapi.yaml", api_openapi, NULL, PUB },
+	{ GET, "/api/v1", api_index, NULL, PUB | ROUTE_OPEN },
+	{ GET, "/api/v1/openapi.yaml", api_openapi, NULL, PUB | ROUTE_OPEN },
 	{ GET, "/api/v1/plugins", api_plugins, NULL, 0 },
-	{ GET, "/api/v1/session", api_session_get, NULL, PUB },
+	{ GET, "/api/v1/session", api_session_get, NULL, PUB | ROUTE_OPEN },
 	{ POST, "/api/v1/session", api_session_create, NULL, 0 },
 	{ DELETE, "/api/v1/session", api_session_delete, NULL, 0 },
 	CRUD("organisations", res_organisation),

@@ -30,6 +30,7 @@ cli_config(const struct cli_flags *f, struct config *cfg)
 	}
 	if (config_load_env(cfg, err, sizeof(err)) == -1) {
 		fprintf(stderr, "rollin: environment: %s\n", err);
+		config_free(cfg);
 		return -1;
 	}
 	for (int i = 0; i < f->n; i++)
@@ -37,6 +38,7 @@ cli_config(const struct cli_flags *f, struct config *cfg)
 		        sizeof(err)) == -1) {
 			fprintf(stderr, "rollin: --%s: %s\n", f->set[i].key,
 			    err);
+			config_free(cfg);
 			return -1;
 		}
 	if (clock_from_env() == -1) {

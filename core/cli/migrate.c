@@ -56,16 +56,19 @@ cmd_migrate(int argc, char **argv)
 		return 1;
 	if ((db = db_open(cfg.db, 0, &err)) == NULL) {
 		fprintf(stderr, "rollin: %s\n", err.message);
+		config_free(&cfg);
 		return 1;
 	}
 	before = db_schema_version(db);
 	if (db_migrate(db, &err) == -1) {
 		fprintf(stderr, "rollin: %s\n", err.message);
 		db_close(db);
+		config_free(&cfg);
 		return 1;
 	}
 	printf("%s: schema version %d (was %d; this rollin knows up to %d)\n",
 	    cfg.db, db_schema_version(db), before, db_schema_latest());
 	db_close(db);
+	config_free(&cfg);
 	return 0;
 }

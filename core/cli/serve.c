@@ -143,6 +143,7 @@ cmd_serve(int argc, char **argv)
 	if (timer_config_parse(&tcfg, cfg.support_ending_days, why,
 	        sizeof(why)) == -1) {
 		fprintf(stderr, "rollin: support_ending_days: %s\n", why);
+		config_free(&cfg);
 		return 1;
 	}
 
@@ -151,6 +152,7 @@ cmd_serve(int argc, char **argv)
 	if ((db = db_open(cfg.db, DB_MIGRATE | DB_MANUAL_CHECKPOINT, &err)) ==
 	    NULL) {
 		log_msg(LOG_ERROR, "%s", err.message);
+		config_free(&cfg);
 		return 1;
 	}
 	log_info("rollin %s, database %s (schema %d)", ROLLIN_VERSION, cfg.db,

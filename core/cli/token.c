@@ -82,6 +82,7 @@ cmd_token(int argc, char **argv)
 		return 1;
 	if ((db = db_open(cfg.db, DB_MIGRATE, &err)) == NULL) {
 		fprintf(stderr, "rollin: %s\n", err.message);
+		config_free(&cfg);
 		return 1;
 	}
 	if (strcmp(verb, "create") == 0 && optind + 1 == argc) {
@@ -129,5 +130,6 @@ cmd_token(int argc, char **argv)
 		rc = 2;
 	}
 	db_close(db);
+	config_free(&cfg);
 	return rc;
 }

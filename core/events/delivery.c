@@ -373,7 +373,7 @@ record_outcome(struct delivery *d, struct subscriber *s, int64_t event_id,
 	         "ON CONFLICT (subscriber, event_id) DO UPDATE SET "
 	         "attempts = excluded.attempts, state = excluded.state, "
 	         "next_attempt_at = excluded.next_attempt_at, "
-	         "last_error = coalesce(excluded.last_error, last_error), "
+	         "last_error = excluded.last_error, "
 	         "updated_at = excluded.updated_at")) == NULL)
 		goto rollback;
 	db_bind_text(st, 1, s->plugin->name);

@@ -23,6 +23,8 @@ struct route {
 enum route_flags {
 	ROUTE_PUBLIC = 1 << 0,  /* readable without sign-in when allowed */
 	ROUTE_NO_BODY = 1 << 1, /* POST without a JSON body */
+	ROUTE_OPEN = 1 << 3,    /* readable anonymously even when the
+	                         * catalogue is not public */
 	ROUTE_REFUSAL = 1 << 2, /* only explains why a method is refused;
 	                         * not listed in Allow */
 };

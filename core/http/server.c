@@ -265,6 +265,7 @@ dispatch_api(struct request *req)
 		return;
 	if (req->method == EVHTTP_REQ_GET || req->method == EVHTTP_REQ_HEAD) {
 		if (!request_signed_in(req) &&
+		    !(req->route->flags & ROUTE_OPEN) &&
 		    (!(req->route->flags & ROUTE_PUBLIC) ||
 		        !req->cfg->public_catalogue)) {
 			reply_errorf(req, 401, "unauthenticated", NULL,

@@ -11,9 +11,10 @@
  *	if (host->abi_minor >= 1)
  *		host->newer_function(...);
  *
- * All host functions are called on the host's event loop thread, from
- * inside init, run or a completion callback the host invoked, never from
- * threads the plugin started itself.
+ * Call host functions only on the thread the host called the plugin on
+ * (the event loop for notifiers, a worker thread for imports and reports),
+ * from inside init, run or a completion callback the host invoked, never
+ * from threads the plugin started itself.
  */
 #ifndef ROLLIN_PLUGIN_H
 #define ROLLIN_PLUGIN_H
