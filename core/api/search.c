@@ -5,7 +5,12 @@
  * "Pilot (4)" next to each filter. And navigation by problem: which
  * problems the catalogue solves and how many solutions address each.
  */
+#include <event2/bufferevent.h>
+#include <event2/http.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sodium.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,14 +19,11 @@
 #include "domain/quality.h"
 #include "http/reply.h"
 #include "store/db.h"
+#include "store/facets.h"
 #include "util/strbuf.h"
 
 #define SEARCH_MAX_TERMS     16
 #define SEARCH_DEFAULT_LIMIT 20
-
-/* Facets: name in the query and in the answer, and where it is stored. */
-static const char *const tag_facets[] = { "maturity", "problem", "process",
-	"target_group", "standard", "licence", "category", NULL };
 
 /*
  * Makes a safe FTS5 query from what a person typed: each word becomes a
@@ -53,70 +55,162 @@ fts_query(const char *q)
 	return strbuf_take(&b);
 }
 
-struct search {
-	struct strbuf hits; /* SQL selecting (id, rank) of the hits */
-	const char   *binds[32];
-	int           nbinds;
+/* A hit: its rank (bm25, lower is better; 0 without text). */
+struct hit {
+	int64_t id;
+	double  rank;
+	char   *name; /* read only where ranks tie */
 };
 
 static int
-facet_known(const char *name)
+by_rank(const void *a, const void *b)
 {
-	if (strcmp(name, "state") == 0)
-		return 1;
-	for (size_t i = 0; tag_facets[i]; i++)
-		if (strcmp(tag_facets[i], name) == 0)
-			return 1;
+	const struct hit *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	const struct hit *x = a, *y = b;
+	int               c = strcmp(x->name, y->name);
+
+	if (c != 0)
+		return c;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * Orders the hits of a text search as the answer does (rank, then name,
+ * then id) as far as the page [first, end) needs it: names are read only
+ * for hits that share their rank with another one on or next to the page.
+ */
+static void
+order_hits(struct request *req, struct hit *h, size_t n, size_t first,
+    size_t end)
+{
+	sqlite3_stmt *st;
+	size_t        lo = first, hi = end, i, j;
+
+	qsort(h, n, sizeof(*h), by_rank);
+	while (lo > 0 && h[lo - 1].rank == h[lo].rank)
+		lo--;
+	while (hi < n && h[hi].rank == h[hi - 1].rank)
+		hi++;
+	for (i = lo; i < hi; i = j) {
+		for (j = i + 1; j < hi && h[j].rank == h[i].rank; j++)
+			;
+		if (j - i < 2 ||
+		    (st = db_prepare(req->db,
+		         "SELECT name FROM solutions WHERE id "
+		         "= ?")) == NULL)
+			continue;
+		for (size_t k = i; k < j; k++) {
+			sqlite3_bind_int64(st, 1, h[k].id);
+			h[k].name = strdup(sqlite3_step(st) == SQLITE_ROW
+			        ? db_column_text(st, 0)
+			        : "");
+			sqlite3_reset(st);
+			if (h[k].name == NULL)
+				return;
+		}
+		qsort(h + i, j - i, sizeof(*h), by_name);
+	}
+}
+
+static int
+add_hit(struct hit **hits, size_t *n, size_t *cap, int64_t id, double rank)
+{
+	struct hit *grown;
+
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		if ((grown = realloc(*hits, *cap * sizeof(*grown))) == NULL)
+			return -1;
+		*hits = grown;
+	}
+	(*hits)[*n].id = id;
+	(*hits)[*n].name = NULL;
+	(*hits)[(*n)++].rank = rank;
 	return 0;
 }
 
-static void
-run_binds(sqlite3_stmt *st, const struct search *s)
+/*
+ * The hits of a text search: the MATCH once, rowids and ranks only, with
+ * the facet filter tested in memory before bm25() is computed for a row.
+ * A query that FTS5 refuses has no hits. -1 if out of memory.
+ */
+static int
+text_hits(struct request *req, const char *fts, struct facets_filter *filter,
+    struct hit **hits, size_t *n)
 {
-	for (int i = 0; i < s->nbinds; i++)
-		db_bind_text(st, i + 1, s->binds[i]);
-}
-
-static json_t *
-facet_counts(struct request *req, const struct search *s)
-{
-	json_t       *facets = json_object(), *list;
 	sqlite3_stmt *st;
-	char         *sql;
-	struct strbuf b = { 0 };
+	size_t        cap = 0;
+	int           rc;
 
-	for (size_t i = 0; tag_facets[i]; i++)
-		json_object_set_new(facets, tag_facets[i], json_array());
-	json_object_set_new(facets, "state", json_array());
-
-	strbuf_addf(&b,
-	    "WITH hits AS (%s) SELECT f.facet, f.value, count(*) "
-	    "AS n FROM solution_facets f JOIN hits h ON h.id = f.solution_id "
-	    "GROUP BY f.facet, f.value UNION ALL SELECT 'state', o.state, "
-	    "count(*) FROM hits h JOIN solutions s ON s.id = h.id JOIN "
-	    "organisations o ON o.id = s.owner_id WHERE o.state IS NOT NULL "
-	    "GROUP BY o.state ORDER BY 1, 3 DESC, 2",
-	    s->hits.s);
-	sql = strbuf_take(&b);
-	if ((st = db_prepare(req->db, sql)) != NULL) {
-		run_binds(st, s);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			list = json_object_get(facets, db_column_text(st, 0));
-			if (list != NULL)
-				json_array_append_new(list,
-				    json_pack("{s:s, "
-				              "s:i}",
-				        "value", db_column_text(st, 1), "count",
-				        sqlite3_column_int(st, 2)));
+	st = db_prepare(req->db,
+	    filter->nvalues > 0
+	        ? "SELECT rowid, bm25(solution_fts, 10.0, 5.0, 1.0, 3.0, "
+	          "2.0) FROM solution_fts WHERE solution_fts MATCH ? AND "
+	          "rollin_facets_match(rowid, ?)"
+	        : "SELECT rowid, bm25(solution_fts, 10.0, 5.0, 1.0, 3.0, "
+	          "2.0) FROM solution_fts WHERE solution_fts MATCH ?");
+	if (st == NULL)
+		return -1;
+	db_bind_text(st, 1, fts);
+	if (filter->nvalues > 0)
+		facets_bind_filter(st, 2, filter);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (add_hit(hits, n, &cap, sqlite3_column_int64(st, 0),
+		        sqlite3_column_double(st, 1)) == -1) {
+			sqlite3_reset(st);
+			return -1;
 		}
-		sqlite3_reset(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		*n = 0;
+	return 0;
+}
+
+/*
+ * Without text: every solution that passes the filter is a hit, ranked 0,
+ * and so the answer is in name order. The hits are counted in memory; the
+ * page is found by walking the name index from its start.
+ */
+static void
+browse(struct request *req, struct facets *f,
+    const struct facets_filter *filter, size_t first, size_t limit,
+    struct hit *page, size_t *npage, size_t *total)
+{
+	sqlite3_stmt *st;
+	size_t        seen = 0;
+	int64_t       id;
+
+	for (id = facets_next(f, 0); id > 0; id = facets_next(f, id))
+		if (facets_match(f, filter, id)) {
+			facets_count(f, id);
+			(*total)++;
+		}
+	if (first >= *total ||
+	    (st = db_prepare(req->db,
+	         "SELECT id FROM solutions ORDER BY name, "
+	         "id")) == NULL)
+		return;
+	while (*npage < limit && sqlite3_step(st) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		if (facets_match(f, filter, id) && seen++ >= first) {
+			page[*npage].id = id;
+			page[(*npage)++].rank = 0.0;
+		}
 	}
-	free(sql);
-	return facets;
+	sqlite3_reset(st);
 }
 
 static json_t *
-hit_item(sqlite3_stmt *st)
+hit_item(sqlite3_stmt *st, double rank)
 {
 	json_t *item = json_pack("{s:s, s:s, s:s?, s:s, s:s, s:s?, s:i}",
 	    "slug", db_column_text(st, 0), "name", db_column_text(st, 1),
@@ -128,9 +222,33 @@ hit_item(sqlite3_stmt *st)
 	json_object_set_new(item, "freshness",
 	    json_pack("{s:i, s:b}", "days", days, "stale",
 	        days > quality_stale_days()));
-	json_object_set_new(
-	    item, "score", json_real(-sqlite3_column_double(st, 8)));
+	json_object_set_new(item, "score", json_real(-rank));
 	return item;
+}
+
+/* The page: only its rows are read. */
+static json_t *
+page_items(struct request *req, const struct hit *page, size_t n)
+{
+	sqlite3_stmt *st;
+	json_t       *items = json_array();
+
+	st = db_prepare(req->db,
+	    "SELECT s.slug, s.name, s.summary, o.slug, "
+	    "s.maturity, s.licence, s.completeness, "
+	    "rollin_days_since(max(s.touched_at, coalesce(s.confirmed_at, "
+	    "''))) FROM solutions s JOIN organisations o ON o.id = "
+	    "s.owner_id WHERE s.id = ?");
+	if (st == NULL)
+		return items;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_bind_int64(st, 1, page[i].id);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			json_array_append_new(items,
+			    hit_item(st, page[i].rank));
+		sqlite3_reset(st);
+	}
+	return items;
 }
 
 /*
@@ -164,19 +282,60 @@ lesson_hits(struct request *req, const char *fts)
 	return hits;
 }
 
+/*
+ * A search answer is 20-30 KB, which libevent writes in 16 KB pieces: with
+ * Nagle's algorithm the last piece waits for the client's ACK of the
+ * first, which a client delays by up to 40 ms. Send it as it is written.
+ */
+static void
+send_without_delay(struct request *req)
+{
+	struct evhttp_connection *conn = evhttp_request_get_connection(req->ev);
+	struct bufferevent       *bev;
+	evutil_socket_t           fd;
+	int                       one = 1;
+
+	if (conn != NULL &&
+	    (bev = evhttp_connection_get_bufferevent(conn)) != NULL &&
+	    (fd = bufferevent_getfd(bev)) >= 0)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+static void
+step_once(struct db *db, const char *sql)
+{
+	sqlite3_stmt *st = db_prepare(db, sql);
+
+	if (st != NULL) {
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+}
+
+static int
+is_reserved(const char *key)
+{
+	static const char *const reserved[] = { "q", "limit", "cursor", NULL };
+
+	for (size_t i = 0; reserved[i]; i++)
+		if (strcmp(reserved[i], key) == 0)
+			return 1;
+	return 0;
+}
+
 void
 api_search(struct request *req)
 {
-	static const char *const reserved[] = { "q", "limit", "cursor", NULL };
-	struct search            s = { 0 };
-	struct evkeyval         *kv;
-	sqlite3_stmt            *st;
-	const char              *q = request_query(req, "q"), *cursor;
-	char                    *fts = NULL, *sql = NULL, *end, next[32];
-	struct strbuf            b = { 0 };
-	json_t                  *items, *answer;
-	long                     limit = SEARCH_DEFAULT_LIMIT, offset = 0;
-	int                      total = 0, count = 0;
+	struct facets_filter filter = { 0 };
+	struct evkeyval     *kv;
+	struct facets       *f;
+	struct hit          *hits = NULL, page[100];
+	const char          *q = request_query(req, "q"), *cursor;
+	char                *fts = NULL, *end, next[32];
+	json_t              *items, *answer;
+	long                 limit = SEARCH_DEFAULT_LIMIT, offset = 0;
+	size_t               n = 0, first, count = 0;
+	int                  nbinds, reading = 0;
 
 	if (request_query(req, "limit")) {
 		limit = strtol(request_query(req, "limit"), &end, 10);
@@ -194,27 +353,14 @@ api_search(struct request *req)
 			return;
 		}
 	}
-
-	if (q != NULL && (fts = fts_query(q)) != NULL) {
-		strbuf_add(&s.hits,
-		    "SELECT s.id AS id, bm25(solution_fts, "
-		    "10.0, 5.0, 1.0, 3.0, 2.0) AS rank FROM solution_fts JOIN "
-		    "solutions s ON s.id = solution_fts.rowid WHERE "
-		    "solution_fts MATCH ?");
-		s.binds[s.nbinds++] = fts;
-	} else
-		strbuf_add(&s.hits,
-		    "SELECT s.id AS id, 0.0 AS rank FROM "
-		    "solutions s WHERE 1 = 1");
+	if (q != NULL)
+		fts = fts_query(q);
+	nbinds = fts != NULL;
 	TAILQ_FOREACH(kv, &req->query, next)
 	{
-		int skip = 0;
-		for (size_t i = 0; reserved[i]; i++)
-			if (strcmp(reserved[i], kv->key) == 0)
-				skip = 1;
-		if (skip)
+		if (is_reserved(kv->key))
 			continue;
-		if (!facet_known(kv->key)) {
+		if (!facets_known(kv->key)) {
 			reply_errorf(req, 400, "invalid_parameter", kv->key,
 			    "'%s' is not a search facet; use maturity, "
 			    "problem, "
@@ -223,68 +369,63 @@ api_search(struct request *req)
 			    kv->key);
 			goto done;
 		}
-		if (s.nbinds >= 31) {
+		if (nbinds++ >= 31) {
 			reply_errorf(req, 400, "invalid_parameter", kv->key,
 			    "too many facet filters");
 			goto done;
 		}
-		if (strcmp(kv->key, "state") == 0)
-			strbuf_add(&s.hits,
-			    " AND s.owner_id IN (SELECT id FROM "
-			    "organisations WHERE state = ?)");
-		else
-			strbuf_addf(&s.hits,
-			    " AND s.id IN (SELECT solution_id "
-			    "FROM solution_facets WHERE facet = '%s' AND "
-			    "value = ?)",
-			    kv->key);
-		s.binds[s.nbinds++] = kv->value;
 	}
 
-	strbuf_addf(
-	    &b, "WITH hits AS (%s) SELECT count(*) FROM hits", s.hits.s);
-	sql = strbuf_take(&b);
-	if ((st = db_prepare(req->db, sql)) == NULL) {
+	/* One snapshot for the index, the hits and the page. */
+	if (sqlite3_get_autocommit(db_handle(req->db))) {
+		step_once(req->db, "BEGIN");
+		reading = 1;
+	}
+	if ((f = facets_sync(req->db)) == NULL) {
 		reply_errorf(req, 500, "store", NULL, "search failed");
 		goto done;
 	}
-	run_binds(st, &s);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		total = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	free(sql);
-
-	strbuf_addf(&b,
-	    "WITH hits AS (%s) SELECT s.slug, s.name, s.summary, "
-	    "o.slug, s.maturity, s.licence, s.completeness, "
-	    "rollin_days_since(max(s.touched_at, coalesce(s.confirmed_at, "
-	    "''))), h.rank FROM hits h JOIN solutions s ON s.id = h.id JOIN "
-	    "organisations o ON o.id = s.owner_id ORDER BY h.rank, s.name, "
-	    "s.id LIMIT %ld OFFSET %ld",
-	    s.hits.s, limit, offset);
-	sql = strbuf_take(&b);
-	if ((st = db_prepare(req->db, sql)) == NULL) {
-		reply_errorf(req, 500, "store", NULL, "search failed");
-		goto done;
+	TAILQ_FOREACH(kv, &req->query, next)
+	if (!is_reserved(kv->key))
+		facets_filter_add(f, &filter, kv->key, kv->value);
+	first = (size_t)offset;
+	if (fts == NULL) {
+		if (!filter.none)
+			browse(req, f, &filter, first, (size_t)limit, page,
+			    &count, &n);
+	} else {
+		if (!filter.none &&
+		    text_hits(req, fts, &filter, &hits, &n) == -1) {
+			reply_errorf(req, 500, "store", NULL, "search failed");
+			goto done;
+		}
+		for (size_t i = 0; i < n; i++)
+			facets_count(f, hits[i].id);
+		first = first < n ? first : n;
+		count = n - first < (size_t)limit ? n - first : (size_t)limit;
+		if (count > 0) {
+			order_hits(req, hits, n, first, first + count);
+			memcpy(page, hits + first, count * sizeof(*page));
+		}
 	}
-	run_binds(st, &s);
-	items = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_array_append_new(items, hit_item(st));
-		count++;
-	}
-	sqlite3_reset(st);
-	snprintf(next, sizeof(next), "%ld", offset + count);
+	items = page_items(req, page, count);
+	count = json_array_size(items);
+	snprintf(next, sizeof(next), "%ld", offset + (long)count);
 	answer = json_pack("{s:s?, s:i, s:o, s:s?, s:o}", "q", q, "total",
-	    total, "items", items, "next", offset + count < total ? next : NULL,
-	    "facets", facet_counts(req, &s));
+	    (int)n, "items", items, "next",
+	    offset + (long)count < (long)n ? next : NULL, "facets",
+	    facets_counts_take(f));
 	if (fts != NULL && offset == 0)
 		json_object_set_new(answer, "lessons", lesson_hits(req, fts));
+	send_without_delay(req);
 	reply_json(req, 200, answer, 0);
 done:
-	free(sql);
+	if (reading)
+		step_once(req->db, "COMMIT");
+	for (size_t i = 0; i < n && hits != NULL; i++)
+		free(hits[i].name);
+	free(hits);
 	free(fts);
-	strbuf_free(&s.hits);
 }
 
 /* GET /api/v1/problems and /api/v1/categories: value and solution count. */

@@ -34,18 +34,36 @@ CREATE TABLE contacts (
 );
 CREATE INDEX contacts_organisation ON contacts(organisation_id);
 
+-- Small columns come first and the long texts last: a row is about 10 KB
+-- and spills into overflow pages, and SQLite reaches a column only by
+-- walking the row from its start. Lists, search hits, the stale scan and
+-- the owner check read the head of the row only; a read of the rendered
+-- document walks no further than its end.
 CREATE TABLE solutions (
 	id		INTEGER PRIMARY KEY AUTOINCREMENT,
 	slug		TEXT NOT NULL UNIQUE,
 	name		TEXT NOT NULL,
 	summary		TEXT,
-	description	TEXT,
 	owner_id	INTEGER NOT NULL REFERENCES organisations(id),
-	homepage	TEXT,
-	repository	TEXT,
 	licence		TEXT,
 	open_source	INTEGER NOT NULL DEFAULT 0,
 	maturity	TEXT NOT NULL,
+	-- quality signals: completeness is derived on every write, freshness
+	-- from the later of confirmed_at and touched_at (any change to the
+	-- solution or its lifecycle records)
+	completeness	INTEGER NOT NULL DEFAULT 0,
+	confirmed_at	TEXT,
+	touched_at	TEXT NOT NULL DEFAULT '',
+	rev		INTEGER NOT NULL DEFAULT 1,
+	created_at	TEXT NOT NULL,
+	updated_at	TEXT NOT NULL,
+	updated_by	TEXT NOT NULL,
+	-- the public JSON document, rendered at every write (without the
+	-- day-dependent freshness), so that reads need no JSON work
+	rendered	TEXT,
+	homepage	TEXT,
+	repository	TEXT,
+	description	TEXT,
 	problems	TEXT NOT NULL DEFAULT '[]',
 	processes	TEXT NOT NULL DEFAULT '[]',
 	target_groups	TEXT NOT NULL DEFAULT '[]',
@@ -56,20 +74,7 @@ CREATE TABLE solutions (
 	usage_context	TEXT,
 	scenarios	TEXT NOT NULL DEFAULT '[]',
 	documentation	TEXT NOT NULL DEFAULT '[]',
-	transfer_concept TEXT NOT NULL DEFAULT '[]',
-	-- quality signals: completeness is derived on every write, freshness
-	-- from the later of confirmed_at and touched_at (any change to the
-	-- solution or its lifecycle records)
-	completeness	INTEGER NOT NULL DEFAULT 0,
-	-- the public JSON document, rendered at every write (without the
-	-- day-dependent freshness), so that reads need no JSON work
-	rendered	TEXT,
-	confirmed_at	TEXT,
-	touched_at	TEXT NOT NULL DEFAULT '',
-	rev		INTEGER NOT NULL DEFAULT 1,
-	created_at	TEXT NOT NULL,
-	updated_at	TEXT NOT NULL,
-	updated_by	TEXT NOT NULL
+	transfer_concept TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX solutions_owner ON solutions(owner_id);
 CREATE INDEX solutions_name ON solutions(name, id);
@@ -168,9 +173,12 @@ CREATE TABLE events (
 CREATE INDEX events_solution ON events(solution_id, id);
 
 -- Full text over the fields people search, diacritics folded so that
--- "Gebuhren" finds "Gebühren".
+-- "Gebuhren" finds "Gebühren". Contentless: the texts are in solutions
+-- already, and searches read only rowids and ranks; a change removes the
+-- old terms with the 'delete' command, fed the old values by the trigger.
 CREATE VIRTUAL TABLE solution_fts USING fts5(
 	name, summary, description, problems, processes,
+	content = '',
 	tokenize = 'unicode61 remove_diacritics 2'
 );
 
@@ -206,12 +214,19 @@ END;
 -- Only when indexed text or facet values really change: the generic
 -- UPDATE sets every column, and re-indexing a 2 KB description or
 -- rewriting sixteen facet rows on every write is what writes cost most.
-CREATE TRIGGER solutions_au_fts AFTER UPDATE ON solutions
+-- An UPDATE that sets none of the columns (touched_at, completeness,
+-- rendered, confirmed_at) runs no trigger at all.
+CREATE TRIGGER solutions_au_fts AFTER UPDATE OF name, summary, description,
+    problems, processes ON solutions
 WHEN old.name IS NOT new.name OR old.summary IS NOT new.summary OR
     old.description IS NOT new.description OR
     old.problems IS NOT new.problems OR old.processes IS NOT new.processes
 BEGIN
-	DELETE FROM solution_fts WHERE rowid = old.id;
+	INSERT INTO solution_fts(solution_fts, rowid, name, summary,
+	    description, problems, processes)
+	VALUES ('delete', old.id, old.name, old.summary, old.description,
+	    (SELECT group_concat(value, ' ') FROM json_each(old.problems)),
+	    (SELECT group_concat(value, ' ') FROM json_each(old.processes)));
 	INSERT INTO solution_fts(rowid, name, summary, description, problems,
 	    processes)
 	VALUES (new.id, new.name, new.summary, new.description,
@@ -219,7 +234,8 @@ BEGIN
 	    (SELECT group_concat(value, ' ') FROM json_each(new.processes)));
 END;
 
-CREATE TRIGGER solutions_au_facets AFTER UPDATE ON solutions
+CREATE TRIGGER solutions_au_facets AFTER UPDATE OF problems, processes,
+    target_groups, standards, categories, maturity, licence ON solutions
 WHEN old.problems IS NOT new.problems OR old.processes IS NOT new.processes
     OR old.target_groups IS NOT new.target_groups OR
     old.standards IS NOT new.standards OR
