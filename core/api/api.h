@@ -73,6 +73,5 @@ void api_index(struct request *);
 void api_openapi(struct request *);
 void api_plugins(struct request *);
 void api_events(struct request *);
-void api_licences(struct request *);
 
 #endif

@@ -167,14 +167,12 @@ extra_filter(const struct list_filter *extra, const char *name,
 /* The SQL expression to sort by, if name may be sorted on; NULL if not. */
 static int
 sort_column(const struct resource *res, const char *name, char *expr,
-    size_t len, int *numeric)
+    size_t len)
 {
 	static const char *const meta[] = { "created_at", "updated_at", NULL };
 
-	*numeric = 0;
 	if (strcmp(name, "id") == 0) {
 		snprintf(expr, len, "t.id");
-		*numeric = 1;
 		return 0;
 	}
 	for (size_t i = 0; meta[i]; i++)
@@ -186,7 +184,6 @@ sort_column(const struct resource *res, const char *name, char *expr,
 		if (strcmp(f->name, name) == 0 && (f->flags & F_SORT) &&
 		    f->type != FT_REF) {
 			snprintf(expr, len, "t.%s", name);
-			*numeric = f->type == FT_INT || f->type == FT_BOOL;
 			return 0;
 		}
 	return -1;
@@ -205,8 +202,8 @@ record_list(struct db *db, const struct resource *res, int64_t parent_id,
 	const char           *sort = lp->sort ? lp->sort : res->default_sort;
 	json_t               *cur = NULL, *last_value = NULL;
 	sqlite3_stmt         *st;
-	char                  expr[96], *text;
-	int                   nb = 0, desc = 0, numeric, limit, rc, count = 0;
+	char                  expr[96];
+	int                   nb = 0, desc = 0, limit, rc, count = 0;
 	int64_t               last_id = 0;
 
 	*items = NULL;
@@ -229,7 +226,7 @@ record_list(struct db *db, const struct resource *res, int64_t parent_id,
 	    (resource_field(res, sort)->flags & F_PRIVATE))
 		return rl_fail(err, 400, "invalid_parameter", "sort",
 		    "sign in to sort %s by %s", res->plural, sort);
-	if (sort_column(res, sort, expr, sizeof(expr), &numeric) == -1)
+	if (sort_column(res, sort, expr, sizeof(expr)) == -1)
 		return rl_fail(err, 400, "invalid_parameter", "sort",
 		    "cannot "
 		    "sort %s by '%s'",
@@ -310,8 +307,6 @@ record_list(struct db *db, const struct resource *res, int64_t parent_id,
 		count++;
 	}
 	sqlite3_reset(st);
-	(void)numeric;
-	(void)text;
 	json_decref(last_value);
 	json_decref(cur);
 	strbuf_free(&sql);

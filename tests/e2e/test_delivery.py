@@ -349,9 +349,11 @@ class TimeoutTest(WebhookCase):
                         what="the dead letter")[0]
         self.assertEqual(dead["attempts"], 2)
         # No pile-up: the second attempt began after the first had ended.
+        # The receiver stamps "answered" after its write returns, which can
+        # be a fraction of a millisecond after the server has the answer.
         tries = self.rx.of(ev)
         self.assertEqual(len(tries), 2, tries)
-        self.assertGreaterEqual(tries[1]["at"], tries[0]["answered"])
+        self.assertGreaterEqual(tries[1]["at"], tries[0]["answered"] - 0.005)
 
 
 class KillTest(WebhookCase):
