@@ -118,7 +118,8 @@ cycle_check(struct db *db, const struct record *before, json_t *doc,
 
 /*
  * Adds what is derived, never typed: the latest released version of the
- * cycle and where the cycle stands today.
+ * cycle and where the cycle stands today (a cycle whose release date is
+ * still ahead is upcoming, whatever its other dates say).
  */
 static void
 cycle_decorate(struct db *db, const struct record *r, json_t *out)
@@ -127,6 +128,7 @@ cycle_decorate(struct db *db, const struct record *r, json_t *out)
 	const char   *support = date_of(r->doc, "support_until");
 	const char   *eol = date_of(r->doc, "eol");
 	const char   *ext = date_of(r->doc, "extended_support");
+	const char   *released = date_of(r->doc, "release_date");
 	const char   *status;
 	char          now[CLOCK_DATE_LEN];
 
@@ -148,7 +150,9 @@ cycle_decorate(struct db *db, const struct record *r, json_t *out)
 		sqlite3_reset(st);
 	}
 	today(now);
-	if (eol && strcmp(now, eol) >= 0)
+	if (released && strcmp(now, released) < 0)
+		status = "upcoming";
+	else if (eol && strcmp(now, eol) >= 0)
 		status = ext && strcmp(now, ext) < 0 ? "extended" : "eol";
 	else if (support && strcmp(now, support) >= 0)
 		status = "security";

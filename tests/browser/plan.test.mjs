@@ -98,3 +98,78 @@ test('journey 3: an owner publishes a planned release', async () => {
   assert.ok(released.some((r) => r.version === '6.2.0' && r.date), 'the API has 6.2.0 released, with a date');
   assert.equal(browser.errors.length, 0, browser.errors.join('\n'));
 });
+
+test('journey 3: an owner adds a maintenance cycle and moves its dates', async () => {
+  await browser.context.clearCookies();
+  const page = await browser.page();
+  await signIn(page, server.token('owner', 'regio-it'));
+  assert.equal(await page.locator('#cycle-form').count(), 1, 'the owner gets the cycle editor');
+
+  // 7.x, released in 2027 with support dates in the wrong order: refused
+  // at the end of support, everything typed kept.
+  await page.fill('#cy-name', '7.x');
+  await page.fill('#cy-release-date', '2027-10-01');
+  await page.fill('#cy-support-until', '2027-03-31');
+  await page.fill('#cy-eol', '2030-03-31');
+  await page.check('#cy-lts');
+  await page.click('#cy-submit');
+  await page.waitForSelector('#cy-support-until-error:not([hidden])');
+  assert.match(await page.locator('#cy-support-until-error').innerText(),
+    /support_until \(2027-03-31\) must not be before release_date \(2027-10-01\)/);
+  assert.equal(await page.getAttribute('#cy-support-until', 'aria-invalid'), 'true');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'cy-support-until');
+  assert.equal(await page.inputValue('#cy-name'), '7.x');
+  assert.equal(await page.inputValue('#cy-eol'), '2030-03-31');
+  assert.ok(await page.isChecked('#cy-lts'));
+  const v = await axe(page);
+  assert.equal(v.length, 0, `axe on the cycle editor with an error:\n${describeViolations(v)}`);
+  await page.locator('#cycle-editor').scrollIntoViewIfNeeded();
+  await screenshot(page, 'journey3-3-cycle-refused');
+
+  // Corrected by keyboard alone: the field, the new date, Enter submits.
+  await page.focus('#cy-support-until');
+  await page.fill('#cy-support-until', '2029-09-30');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /Wartungszyklus 7\.x ist eingetragen/.test(
+    document.getElementById('cy-status')?.textContent || ''));
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'cy-status');
+
+  // Drawn on the chart with its bands, upcoming in the table, in the API,
+  // and offered as a cycle for planned releases.
+  const bands = await page.locator('#cycles svg g[data-cycle="7.x"] rect').evaluateAll(
+    (rs) => rs.map((r) => r.dataset.band));
+  assert.deepEqual(bands, ['support', 'security', 'eol']);
+  const row = page.locator('#cycles table tbody tr', { hasText: '7.x' });
+  assert.match(await row.innerText(), /7\.x\s+01\.10\.2027\s+30\.09\.2029\s+31\.03\.2030\s+ja\s+–\s+Noch nicht erschienen/);
+  const api = (await server.api(`/api/v1/solutions/${SLUG}/cycles`)).json.items;
+  const added = api.find((c) => c.name === '7.x');
+  assert.deepEqual([added.release_date, added.support_until, added.eol, added.lts, added.support_status],
+    ['2027-10-01', '2029-09-30', '2030-03-31', true, 'upcoming']);
+  assert.ok(await page.locator('#rp-cycle option[value="7.x"]').count(), 'the plan offers 7.x');
+  await page.locator('#cycles').scrollIntoViewIfNeeded();
+  await screenshot(page, 'journey3-4-cycle-added');
+
+  // Move the end of life of 6.x; a date before its end of support is
+  // refused at that date.
+  const six = api.find((c) => c.name === '6.x');
+  await page.fill(`#cy-${six.id}-eol`, '2028-01-31');
+  await page.getByRole('button', { name: 'Daten speichern: 6.x' }).click();
+  await page.waitForSelector(`#cy-${six.id}-eol-error:not([hidden])`);
+  assert.match(await page.locator(`#cy-${six.id}-eol-error`).innerText(), /must not be before support_until/);
+  assert.equal(await page.inputValue(`#cy-${six.id}-eol`), '2028-01-31');
+  await page.fill(`#cy-${six.id}-eol`, '2029-12-31');
+  await page.getByRole('button', { name: 'Daten speichern: 6.x' }).click();
+  await page.waitForFunction(() => /Die Daten von 6\.x sind geändert/.test(
+    document.getElementById('cy-status')?.textContent || ''));
+  const moved = (await server.api(`/api/v1/solutions/${SLUG}/cycles/${six.id}`)).json;
+  assert.equal(moved.eol, '2029-12-31');
+  assert.equal(moved.support_until, six.support_until, 'the other dates stay');
+  assert.match(await page.locator('#cycles table tbody tr', { hasText: '6.x' }).innerText(), /31\.12\.2029/);
+
+  // Another owner's session has no cycle editor, and the server refuses
+  // that owner's write all the same.
+  const other = await server.api(`/api/v1/solutions/${SLUG}/cycles`, {
+    method: 'POST', token: server.token('owner', 'stadt-koeln'), body: { name: '8.x' } });
+  assert.equal(other.status, 403);
+  assert.equal(browser.errors.length, 0, browser.errors.join('\n'));
+});

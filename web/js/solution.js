@@ -6,6 +6,7 @@
 import { t, label, fmtDate, fmtNumber, fmtPercent, parseDate } from './i18n.js';
 import { get, getAll, organisations, orgName, currentSession, mayWrite, ApiError } from './api.js';
 import { planEditor } from './planeditor.js';
+import { cycleEditor } from './cycleeditor.js';
 import { el, clear, badge, alertBox, table, param } from './dom.js';
 import { startPage } from './page.js';
 import { markdown, sanitize } from './markdown.js';
@@ -139,19 +140,24 @@ function profile(s) {
     transfer);
 }
 
+// After an edit of the plan or of the cycles: both sections anew (the
+// plan's cycle list and the cycles' latest versions depend on each other),
+// then the message in the editor's status element, which takes the focus.
+async function lifecycleChanged(s, message, statusId) {
+  const enc = encodeURIComponent(s.slug);
+  const [rel, cyc] = await Promise.all([
+    getAll(`/solutions/${enc}/releases?limit=500`), getAll(`/solutions/${enc}/cycles?limit=500`)]);
+  document.getElementById('releases').replaceWith(releases(rel, cyc, s));
+  document.getElementById('cycles').replaceWith(cycles(cyc, s));
+  const st = document.getElementById(statusId);
+  st.append(alertBox('success', message));
+  st.focus();
+}
+
 // The releases section; for the solution's owner with the plan editor.
 function releases(items, cycleItems, s) {
   const editor = mayWrite(['owner'], s.owner)
-    ? planEditor(s.slug, items, cycleItems, async (message) => {
-      const enc = encodeURIComponent(s.slug);
-      const [rel, cyc] = await Promise.all([
-        getAll(`/solutions/${enc}/releases?limit=500`), getAll(`/solutions/${enc}/cycles?limit=500`)]);
-      const fresh = releases(rel, cyc, s);
-      document.getElementById('releases').replaceWith(fresh);
-      const st = document.getElementById('rp-status');
-      st.append(alertBox('success', message));
-      st.focus();
-    })
+    ? planEditor(s.slug, items, cycleItems, (message, statusId) => lifecycleChanged(s, message, statusId))
     : null;
   if (!items.length) return section('releases', 'sol.releases', empty('sol.releases.none'), editor);
   const sorted = [...items].sort((a, b) =>
@@ -173,14 +179,11 @@ function releases(items, cycleItems, s) {
       ])), editor);
 }
 
-function supportStatus(c) {
-  return label('support', {
-    active: 'active', security: 'security', eol: 'eol', upcoming: 'upcoming',
-  }[c.support_status] || c.support_status);
-}
-
-function cycles(items) {
-  if (!items.length) return section('cycles', 'sol.cycles', empty('sol.cycles.none'));
+function cycles(items, s) {
+  const editor = mayWrite(['owner'], s.owner)
+    ? cycleEditor(s.slug, items, (message, statusId) => lifecycleChanged(s, message, statusId))
+    : null;
+  if (!items.length) return section('cycles', 'sol.cycles', empty('sol.cycles.none'), editor);
   const legend = el('ul', { class: 'rl-legend', 'aria-hidden': 'true' },
     el('li', {}, el('span', { class: 'rl-swatch rl-swatch--support' }), t('legend.support')),
     el('li', {}, el('span', { class: 'rl-swatch rl-swatch--security' }), t('legend.security')),
@@ -192,8 +195,10 @@ function cycles(items) {
       [t('sol.cycle.name'), t('sol.cycle.released'), t('sol.cycle.support'), t('sol.cycle.eol'),
         t('sol.cycle.lts'), t('sol.cycle.latest'), t('sol.cycle.status')],
       sorted.map((c) => [c.name, fmtDate(c.release_date), fmtDate(c.support_until),
-        fmtDate(c.eol), c.lts ? t('yes') : t('no'),
-        c.latest ? `${c.latest} (${fmtDate(c.latest_date)})` : '–', supportStatus(c)])));
+        [fmtDate(c.eol), c.extended_support ? ` (${t('sol.cycle.extended', { d: fmtDate(c.extended_support) })})` : ''],
+        c.lts ? t('yes') : t('no'),
+        c.latest ? `${c.latest} (${fmtDate(c.latest_date)})` : '–', label('support', c.support_status)])),
+    editor);
 }
 
 async function responsibilities(items) {
@@ -368,7 +373,7 @@ async function main() {
     description(s),
     profile(s),
     releases(rel, cyc, s),
-    cycles(cyc),
+    cycles(cyc, s),
     await responsibilities(resp),
     adoptions(adop),
     assessments(overview),
