@@ -158,13 +158,18 @@ test('journey 3: an owner adds a maintenance cycle and moves its dates', async (
   assert.match(await page.locator(`#cy-${six.id}-eol-error`).innerText(), /must not be before support_until/);
   assert.equal(await page.inputValue(`#cy-${six.id}-eol`), '2028-01-31');
   await page.fill(`#cy-${six.id}-eol`, '2029-12-31');
+  await page.fill(`#cy-${six.id}-extended-support`, '2030-06-30');
   await page.getByRole('button', { name: 'Daten speichern: 6.x' }).click();
   await page.waitForFunction(() => /Die Daten von 6\.x sind geändert/.test(
     document.getElementById('cy-status')?.textContent || ''));
   const moved = (await server.api(`/api/v1/solutions/${SLUG}/cycles/${six.id}`)).json;
   assert.equal(moved.eol, '2029-12-31');
+  assert.equal(moved.extended_support, '2030-06-30');
   assert.equal(moved.support_until, six.support_until, 'the other dates stay');
-  assert.match(await page.locator('#cycles table tbody tr', { hasText: '6.x' }).innerText(), /31\.12\.2029/);
+  assert.match(await page.locator('#cycles table tbody tr', { hasText: '6.x' }).innerText(),
+    /31\.12\.2029 \(erweitert bis 30\.06\.2030\)/);
+  assert.deepEqual(await page.locator('#cycles svg g[data-cycle="6.x"] rect').evaluateAll(
+    (rs) => rs.map((r) => r.dataset.band)), ['support', 'security', 'extended', 'eol']);
 
   // Another owner's session has no cycle editor, and the server refuses
   // that owner's write all the same.

@@ -14,6 +14,7 @@ const COLOURS = {
   support: '#1b7f4a',
   security: '#f2b705',
   eol: '#d9dce3',
+  extended: '#9c7ad1',
   today: '#bd0f09',
   axis: '#131525',
   bar: '#0b4fa8',
@@ -131,6 +132,7 @@ export function cycleChart(cycles, today = Date.now()) {
       start: parseDate(c.release_date),
       support: parseDate(c.support_until),
       eolDate: parseDate(c.eol),
+      extended: parseDate(c.extended_support),
     }))
     .filter((c) => c.start)
     .sort((a, b) => b.start - a.start);
@@ -139,12 +141,13 @@ export function cycleChart(cycles, today = Date.now()) {
   const top = 24;
   const H = top + rows.length * rowH + 36;
   const left = 110;
-  const times = rows.flatMap((c) => [c.start, c.support, c.eolDate].filter(Boolean).map((d) => d.getTime()));
+  const times = rows.flatMap((c) => [c.start, c.support, c.eolDate, c.extended].filter(Boolean).map((d) => d.getTime()));
   const d0 = Math.min(...times, today) - 60 * DAY;
   const d1 = Math.max(...times, today) + 120 * DAY;
   const x = scale(d0, d1, left, W - 20);
   const desc = rows.map((c) => `${c.name}: ${fmtDate(c.release_date)} – `
-    + `${t('sol.cycle.support')} ${fmtDate(c.support_until)}, ${t('sol.cycle.eol')} ${fmtDate(c.eol)}`).join('; ');
+    + `${t('sol.cycle.support')} ${fmtDate(c.support_until)}, ${t('sol.cycle.eol')} ${fmtDate(c.eol)}`
+    + (c.extended ? ` (${t('sol.cycle.extended', { d: fmtDate(c.extended_support) })})` : '')).join('; ');
   const s = frame(W, H, t('sol.cycles.chart'), desc || t('sol.cycles.none'));
   const g = svg('g');
   s.append(g);
@@ -169,7 +172,8 @@ export function cycleChart(cycles, today = Date.now()) {
     };
     seg(c.start, supportEnd, COLOURS.support, 'support');
     if (c.support) seg(c.support, eolEnd, COLOURS.security, 'security');
-    if (c.eolDate) seg(c.eolDate, new Date(d1), COLOURS.eol, 'eol');
+    if (c.eolDate && c.extended) seg(c.eolDate, c.extended, COLOURS.extended, 'extended');
+    if (c.eolDate) seg(c.extended || c.eolDate, new Date(d1), COLOURS.eol, 'eol');
     g.append(row);
   });
   g.append(svg('line', {

@@ -187,6 +187,8 @@ function cycles(items, s) {
   const legend = el('ul', { class: 'rl-legend', 'aria-hidden': 'true' },
     el('li', {}, el('span', { class: 'rl-swatch rl-swatch--support' }), t('legend.support')),
     el('li', {}, el('span', { class: 'rl-swatch rl-swatch--security' }), t('legend.security')),
+    items.some((c) => c.extended_support)
+      ? el('li', {}, el('span', { class: 'rl-swatch rl-swatch--extended' }), t('legend.extended')) : null,
     el('li', {}, el('span', { class: 'rl-swatch rl-swatch--eol' }), t('legend.eol')),
     el('li', {}, el('span', { class: 'rl-swatch rl-swatch--today' }), t('legend.today')));
   const sorted = [...items].sort((a, b) => (b.release_date || '').localeCompare(a.release_date || ''));
