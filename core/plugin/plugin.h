@@ -32,6 +32,9 @@ struct plugin {
 	void                       *state_ptr; /* C plugin's own state */
 	struct script              *script;    /* Lua plugin */
 	json_t                     *settings;  /* from the config; borrowed */
+	/* A report that answered describe=parameters with its ordinary
+	 * table once does not describe parameters: not asked again. */
+	_Atomic int no_parameters;
 };
 
 struct plugin_registry {

@@ -637,6 +637,8 @@ report_parameters(struct plugin *p, struct db *db)
 	struct rl_error          err;
 	size_t                   i;
 
+	if (p->no_parameters)
+		return NULL;
 	ask = json_pack("{s:s}", "describe", "parameters");
 	if (run_report(p, db, ask, &table, &err) == -1) {
 		json_decref(ask);
@@ -650,7 +652,9 @@ report_parameters(struct plugin *p, struct db *db)
 		        expect[i]) != 0)
 			break;
 	if (i < 5 || json_array_size(cols) != 5) {
-		/* A report that knows nothing of describe ran as usual. */
+		/* A report that knows nothing of describe ran as usual:
+		 * running it for that again would only cost time. */
+		p->no_parameters = 1;
 		json_decref(table);
 		return NULL;
 	}

@@ -219,6 +219,23 @@ class LuaServiceTest(unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.raw.split(), ["maturity,solutions", "pilot,1"])
 
+    def test_a_report_without_parameters_runs_once_per_request(self):
+        # It does not answer describe=parameters; after the first request
+        # has found that out, every request runs it exactly once.
+        def runs():
+            return sum("solutions-count ran" in line for line in self.s.log)
+        self.assertEqual(self.s.get(API + "/reports/solutions-count").status,
+                         200)
+        before = runs()
+        for _ in range(3):
+            self.assertEqual(
+                self.s.get(API + "/reports/solutions-count").status, 200)
+        deadline = time.time() + 5
+        while runs() < before + 3 and time.time() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.2)
+        self.assertEqual(runs(), before + 3)
+
     def test_plugins_that_fail_to_start_say_why(self):
         # The service: a report whose init() failed answers why.
         r = self.s.get(API + "/reports/escape-init")
