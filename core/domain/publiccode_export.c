@@ -284,20 +284,52 @@ development_status(const char *maturity)
 	return "development";
 }
 
-/* Standards the standard can name: URIs, and its aliases ("SPID"). */
-static json_t *
-supports(const json_t *standards)
+/* The Italian platforms as the importer names them among standards. */
+static const char *const platforms[][2] = { { "spid", "SPID" },
+	{ "cie", "CIE" }, { "pagopa", "pagoPA" }, { "anpr", "ANPR" },
+	{ "io", "App IO" } };
+
+static int
+platform(const char *s)
 {
-	json_t     *out = json_array(), *v;
+	for (int i = 0; i < 5; i++)
+		if (strcmp(platforms[i][1], s) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * Standards the standard can name: URIs and its aliases ("GDPR") in
+ * supports, the Italian platforms in IT.piattaforme. The importer lists
+ * supports first, then the platforms in their fixed order; a trailing run
+ * of platform names in that order goes back to IT, so that the list
+ * comes back the same.
+ */
+static void
+supports(const json_t *standards, json_t *list, json_t *italian)
+{
 	const char *s;
 	char        alias[64];
-	size_t      i, k;
+	size_t      i, k, n = json_array_size(standards), tail = n;
+	int         last = 5, p;
 
-	json_array_foreach(standards, i, v)
-	{
-		s = json_string_value(v);
+	while (tail > 0 &&
+	    (p = platform(json_string_value(
+	         json_array_get(standards, tail - 1)))) >= 0 &&
+	    p < last) {
+		last = p;
+		tail--;
+	}
+	for (i = tail; i < n; i++)
+		json_object_set_new(italian,
+		    platforms[platform(
+		        json_string_value(json_array_get(standards, i)))][0],
+		    json_true());
+	for (i = 0; i < tail; i++) {
+		s = json_string_value(json_array_get(standards, i));
 		if (strchr(s, ':') != NULL && pc_is_url(s)) {
-			json_array_append_new(out, json_pack("{s:s}", "id", s));
+			json_array_append_new(list,
+			    json_pack("{s:s}", "id", s));
 			continue;
 		}
 		for (k = 0; s[k] && k < sizeof(alias) - 1; k++)
@@ -306,10 +338,9 @@ supports(const json_t *standards)
 			    : s[k];
 		alias[k] = '\0';
 		if (!s[k] && pc_is_alias(alias))
-			json_array_append_new(out,
+			json_array_append_new(list,
 			    json_pack("{s:s+}", "id", "alias:", alias));
 	}
-	return out;
 }
 
 static void
@@ -538,6 +569,7 @@ publiccode_export_doc(struct db *db, const struct record *sol,
 	json_t     *s = record_show(db, &res_solution, sol, who);
 	json_t     *owner = organisation(db, str(s, "owner"), who);
 	json_t     *doc = json_object(), *v, *list, *desc, *legal, *resps;
+	json_t     *italian;
 	const char *owner_name =
 	    str(owner, "name") ? str(owner, "name") : str(s, "owner");
 	const char *website = str(owner, "website");
@@ -583,7 +615,9 @@ publiccode_export_doc(struct db *db, const struct record *sol,
 		json_object_set_new(doc, "usedBy", list);
 	else
 		json_decref(list);
-	list = supports(json_object_get(s, "standards"));
+	list = json_array();
+	italian = json_object();
+	supports(json_object_get(s, "standards"), list, italian);
 	if (json_array_size(list) > 0)
 		json_object_set_new(doc, "supports", list);
 	else
@@ -597,12 +631,13 @@ publiccode_export_doc(struct db *db, const struct record *sol,
 	json_object_set_new(doc, "description",
 	    json_pack("{s:o}", german ? "de" : "en",
 	        desc ? desc : json_object()));
+	/*
+	 * The owner is organisation.name (where its website gives the URI the
+	 * standard requires) and mainCopyrightOwner, which the importer reads
+	 * when organisation is missing; legal.repoOwner is deprecated.
+	 */
 	legal = json_pack("{s:s, s:s}", "license", licence(s),
 	    "mainCopyrightOwner", owner_name);
-	/* Since v0.5 organisation names the owner; repoOwner if it cannot. */
-	if (json_object_get(doc, "organisation") == NULL)
-		json_object_set_new(legal, "repoOwner",
-		    json_string(owner_name));
 	json_object_set_new(doc, "legal", legal);
 	resps = children(db, &res_responsibility, sol->id, who);
 	json_object_set_new(doc, "maintenance",
@@ -619,6 +654,13 @@ publiccode_export_doc(struct db *db, const struct record *sol,
 		json_object_set_new(doc, "dependsOn", list);
 	else
 		json_decref(list);
+	/* The country section only where it carries something. */
+	if (json_object_size(italian) > 0)
+		json_object_set_new(doc, "IT",
+		    json_pack("{s:s, s:o}", "countryExtensionVersion", "1.0",
+		        "piattaforme", italian));
+	else
+		json_decref(italian);
 	json_decref(owner);
 	json_decref(s);
 	return doc;
