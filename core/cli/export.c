@@ -39,7 +39,10 @@ write_file(const char *path, const char *text, size_t len)
 		return -1;
 	}
 	failed = fwrite(text, 1, len, f) != len;
-	failed |= path ? fclose(f) != 0 : fflush(f) != 0;
+	if (path != NULL)
+		failed |= fclose(f) != 0;
+	else
+		failed |= fflush(f) != 0;
 	if (failed) {
 		fprintf(stderr, "rollin: writing %s failed\n",
 		    path ? path : "publiccode.yml");

@@ -332,7 +332,7 @@ supports(const json_t *standards, json_t *list, json_t *italian)
 			    json_pack("{s:s}", "id", s));
 			continue;
 		}
-		for (k = 0; s[k] && k < sizeof(alias) - 1; k++)
+		for (k = 0; k < sizeof(alias) - 1 && s[k]; k++)
 			alias[k] = (s[k] >= 'A' && s[k] <= 'Z')
 			    ? (char)(s[k] - 'A' + 'a')
 			    : s[k];
