@@ -13,7 +13,8 @@ import unittest
 import yaml
 
 from harness import ROLLIN_BIN, Server, ServerTest
-from test_import_publiccode import CORPUS, HAVE_CORPUS, PLUGINS, run_import
+from test_import_publiccode import (CORPUS, HAVE_CORPUS, SANITIZER_MARKS,
+                                    run_import)
 
 API = "/api/v1"
 STATUS = {"concept": "concept", "development": "development",
@@ -41,7 +42,11 @@ def export_cli(db, slug, out=None):
     args = [ROLLIN_BIN, "export", "publiccode", slug, "--db", db]
     if out:
         args += ["--out", out]
-    return subprocess.run(args, capture_output=True, text=True, timeout=60)
+    p = subprocess.run(args, capture_output=True, text=True, timeout=60)
+    if any(m in p.stderr for m in SANITIZER_MARKS):
+        raise AssertionError("rollin export reported memory or undefined "
+                             "behaviour errors:\n" + p.stderr)
+    return p
 
 
 def stable(v):
