@@ -23,6 +23,7 @@ static const struct command {
 	    "copy the database consistently, also while serving" },
 	{ "import", cmd_import,
 	    "import publiccode.yml and other files through importers" },
+	{ "export", cmd_export, "write a solution as publiccode.yml" },
 	{ NULL, NULL, NULL },
 };
 

@@ -28,6 +28,9 @@ void api_solution_get(struct request *);
 void api_solution_confirm(struct request *);
 void api_solution_delete(struct request *);
 
+/* api/publiccode_export.c */
+void api_solution_publiccode(struct request *);
+
 /* api/overview.c */
 void api_solution_overview(struct request *);
 

@@ -61,6 +61,8 @@ const struct route api_routes[] = {
 	    &res_solution, PUB },
 	{ GET, "/api/v1/solutions/{}/rollin-stats", api_rollin_stats,
 	    &res_solution, PUB },
+	{ GET, "/api/v1/solutions/{}/publiccode.yml", api_solution_publiccode,
+	    &res_solution, PUB },
 
 	/* Roll-ins are abandoned by aborting them, never deleted. */
 	{ GET, "/api/v1/rollins", api_record_list, &res_rollin, 0 },

@@ -37,5 +37,6 @@ int cmd_report(int argc, char **argv);
 int cmd_org(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif

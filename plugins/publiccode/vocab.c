@@ -3,7 +3,9 @@
  * countries) and the format checks publiccode-parser-go applies, without
  * network access. Language tags and countries are checked for their shape
  * and the ISO list; the SPDX check is the core's own (domain/spdx.c is
- * compiled into this plugin with the same embedded licence list).
+ * compiled into this plugin with the same embedded licence list). The
+ * core compiles this file too, for the publiccode.yml export, so that
+ * both sides agree on what is valid.
  */
 #include <ctype.h>
 #include <regex.h>

@@ -82,6 +82,11 @@ test('journey 1: a clerk finds a solution by its problem and opens it', async ()
   for (const id of ['description', 'releases', 'cycles', 'responsibilities', 'adoptions',
     'assessments', 'lessons', 'feedback', 'rollin-stats'])
     assert.equal(await page.locator(`section#${id} h2`).count(), 1, `section ${id}`);
+  // The entry as publiccode.yml, for openCode.de and Developers Italia.
+  const pc = page.getByRole('link', { name: 'publiccode.yml herunterladen' });
+  assert.equal(await pc.getAttribute('href'), `/api/v1/solutions/${pick.slug}/publiccode.yml`);
+  const [download] = await Promise.all([page.waitForEvent('download'), pc.click()]);
+  assert.equal(download.suggestedFilename(), 'publiccode.yml');
   await screenshot(page, 'journey1-3-solution');
   assert.equal(browser.errors.length, 0, browser.errors.join('\n'));
 });

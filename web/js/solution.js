@@ -67,6 +67,13 @@ function header(s, overview) {
       fact('sol.quality', `${fmtPercent(s.completeness ? s.completeness.percent : 0)}`, missing),
       s.homepage ? fact('sol.homepage', link(s.homepage)) : null,
       s.repository ? fact('sol.repository', link(s.repository)) : null),
+    el('p', { class: 'kern-body kern-body--small rl-publiccode' },
+      el('a', {
+        class: 'kern-link kern-link--small',
+        href: `/api/v1/solutions/${encodeURIComponent(s.slug)}/publiccode.yml`,
+        download: 'publiccode.yml',
+        type: 'application/yaml',
+      }, t('sol.publiccode'))),
   ];
 }
 

@@ -1,0 +1,146 @@
+/*
+ * `rollin export publiccode SLUG`: writes a solution as publiccode.yml,
+ * the same document GET /api/v1/solutions/{slug}/publiccode.yml serves.
+ * The command line reads the database file itself, so it writes what an
+ * admin sees (contacts' names and e-mail addresses included).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "domain/publiccode_export.h"
+#include "store/db.h"
+#include "store/record.h"
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: rollin export publiccode SLUG [-o FILE] [--db PATH]\n"
+	    "                     [--config FILE]\n\n"
+	    "Writes the solution SLUG as a publiccode.yml file "
+	    "(version " PUBLICCODE_EXPORT_VERSION
+	    " of the\nstandard) to standard "
+	    "output or FILE; `rollin import` reads it back.\n\n"
+	    "  -o, --out FILE     write to FILE instead of standard output\n");
+	cli_common_help(out);
+}
+
+static int
+write_file(const char *path, const char *text, size_t len)
+{
+	FILE *f = path ? fopen(path, "w") : stdout;
+	int   failed;
+
+	if (f == NULL) {
+		fprintf(stderr, "rollin: cannot write %s: ", path);
+		perror(NULL);
+		return -1;
+	}
+	failed = fwrite(text, 1, len, f) != len;
+	if (path != NULL)
+		failed |= fclose(f) != 0;
+	else
+		failed |= fflush(f) != 0;
+	if (failed) {
+		fprintf(stderr, "rollin: writing %s failed\n",
+		    path ? path : "publiccode.yml");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+export_publiccode(struct db *db, const char *slug, const char *out)
+{
+	static const struct principal cli = { .role = ROLE_ADMIN,
+		.actor = "cli" };
+	struct record                 r;
+	struct rl_error               err;
+	char                         *text;
+	size_t                        len = 0;
+	int                           rc;
+
+	if (record_get(db, &res_solution, 0, slug, &r, &err) == -1) {
+		fprintf(stderr, "rollin: %s\n",
+		    err.status == 404 ? "there is no such solution"
+		                      : err.message);
+		return 1;
+	}
+	text = publiccode_export_yaml(db, &r, &cli, &len);
+	record_clear(&r);
+	if (text == NULL) {
+		fprintf(stderr, "rollin: cannot write publiccode.yml\n");
+		return 1;
+	}
+	rc = write_file(out, text, len) == 0 ? 0 : 1;
+	free(text);
+	return rc;
+}
+
+int
+cmd_export(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "log-level", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_flags flags = { 0 };
+	struct config    cfg;
+	struct rl_error  err;
+	struct db       *db;
+	const char      *out = NULL;
+	int              ch, rc;
+
+	while ((ch = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'd':
+			cli_flag(&flags, "db", optarg);
+			break;
+		case 'c':
+			flags.config = optarg;
+			break;
+		case 'l':
+			cli_flag(&flags, "log_level", optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (argc - optind != 2 || strcmp(argv[optind], "publiccode") != 0) {
+		usage(stderr);
+		return 2;
+	}
+	if (cli_config(&flags, &cfg) == -1)
+		return 1;
+	/* An export only reads: never create, migrate or write the file. */
+	if ((db = db_open(cfg.db, DB_READONLY, &err)) == NULL) {
+		fprintf(stderr, "rollin: %s\n", err.message);
+		config_free(&cfg);
+		return 1;
+	}
+	if (db_schema_version(db) < db_schema_latest()) {
+		fprintf(stderr,
+		    "rollin: %s has schema version %d, this rollin needs %d: "
+		    "run `rollin migrate` first\n",
+		    cfg.db, db_schema_version(db), db_schema_latest());
+		rc = 1;
+	} else
+		rc = export_publiccode(db, argv[optind + 1], out);
+	db_close(db);
+	config_free(&cfg);
+	return rc;
+}
