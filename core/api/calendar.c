@@ -290,7 +290,7 @@ feed_params(struct request *req, struct feed *f, const char *const *allowed)
 		for (a = allowed; *a && strcmp(*a, kv->key) != 0; a++)
 			;
 		if (*a == NULL) {
-			reply_errorf(req, 400, "unknown_parameter", kv->key,
+			reply_errorf(req, 400, "invalid_parameter", kv->key,
 			    "%s is not a parameter of this feed", kv->key);
 			return -1;
 		}
@@ -299,7 +299,7 @@ feed_params(struct request *req, struct feed *f, const char *const *allowed)
 	if (lang && strcmp(lang, "en") == 0)
 		f->lang = LANG_EN;
 	else if (lang && strcmp(lang, "de") != 0) {
-		reply_errorf(req, 400, "invalid_value", "lang",
+		reply_errorf(req, 400, "invalid_parameter", "lang",
 		    "lang must be de or en");
 		return -1;
 	}
@@ -308,7 +308,7 @@ feed_params(struct request *req, struct feed *f, const char *const *allowed)
 		n = strtol(remind, &end, 10);
 		if (*remind == '\0' || *end != '\0' || n < 0 ||
 		    n > REMIND_MAX) {
-			reply_errorf(req, 400, "invalid_value", "remind",
+			reply_errorf(req, 400, "invalid_parameter", "remind",
 			    "remind must be a number of days from 0 (no "
 			    "reminders) to %d",
 			    REMIND_MAX);
