@@ -101,7 +101,11 @@ class CalendarTest(ServerTest):
             "name": "2.x", "release_date": "2025-05-01",
             "eol": "2027-05-31"}, token=cls.owner)
         assert r.status == 201, r
-        # The city rolls in the e-file only; the portal is not its own.
+        # The city stopped using the portal and rolls in the e-file.
+        r = s.post(API + "/solutions/cal-portal/adoptions", {
+            "organisation": "cal-stadt", "status": "stopped"},
+            token=cls.adopter)
+        assert r.status == 201, r
         r = s.post(API + "/rollins", {
             "solution": "cal-akte", "adopter": "cal-stadt",
             "onboarding_team": "cal-team", "started_on": "2026-05-04",
@@ -274,7 +278,7 @@ class CalendarTest(ServerTest):
                          "Roll-in E-Akte Kommunal bei Cal Stadt: Kick-off")
         golive = evs["rollin-%d-golive-target@%s" % (self.rollin, HOST)]
         self.assertEqual(start(golive), day("2026-11-02"))
-        # Nothing of the portal, which the city does not use.
+        # Nothing of the portal, which the city no longer uses.
         self.assertFalse(any("Bürgerportal" in x for x in summaries),
                          summaries)
         # The onboarding team sees the same roll-in in its feed, and has
