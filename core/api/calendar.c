@@ -153,6 +153,7 @@ fill(const char *tpl, const struct dated *d)
 {
 	struct strbuf b = { 0 };
 	const char   *p = tpl, *v;
+	size_t        n;
 
 	while (*p) {
 		if (p[0] == '{' && p[1] && p[2] == '}') {
@@ -164,7 +165,10 @@ fill(const char *tpl, const struct dated *d)
 			p += 3;
 			continue;
 		}
-		strbuf_addf(&b, "%c", *p++);
+		/* The literal text up to the next placeholder, at once. */
+		n = strcspn(p + 1, "{") + 1;
+		strbuf_addf(&b, "%.*s", (int)n, p);
+		p += n;
 	}
 	return strbuf_take(&b);
 }
