@@ -62,6 +62,11 @@ void api_eol_product(struct request *);
 void api_eol_latest(struct request *);
 void api_eol_release(struct request *);
 
+/* api/calendar.c: iCalendar feeds of lifecycle dates and milestones */
+void api_calendar_all(struct request *);
+void api_calendar_solution(struct request *);
+void api_calendar_organisation(struct request *);
+
 /* api/search.c */
 void api_search(struct request *);
 void api_problems(struct request *);

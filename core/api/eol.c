@@ -24,7 +24,6 @@
 #include <event2/keyvalq_struct.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "api/api.h"
 #include "http/reply.h"
@@ -40,21 +39,6 @@ struct eol_cycle {
 	const char *latest, *latest_date;
 	int         lts;
 };
-
-/* "http://host:port" as the client reached us, for the uri fields. */
-static void
-base_url(struct request *req, char *out, size_t len)
-{
-	struct evkeyvalq *h = evhttp_request_get_input_headers(req->ev);
-	const char       *host = h ? evhttp_find_header(h, "Host") : NULL;
-	const char       *proto =
-            h ? evhttp_find_header(h, "X-Forwarded-Proto") : NULL;
-
-	if (host == NULL || *host == '\0' || strpbrk(host, "/ \t\r\n\"\\"))
-		host = "localhost";
-	snprintf(out, len, "%s://%s",
-	    proto && strcasecmp(proto, "https") == 0 ? "https" : "http", host);
-}
 
 /* The envelope; meta (may be NULL) and result are stolen. */
 static void
@@ -114,7 +98,7 @@ product_summary(struct request *req, const char *slug, const char *label,
 {
 	char base[300], uri[600];
 
-	base_url(req, base, sizeof(base));
+	request_base_url(req, base, sizeof(base));
 	snprintf(uri, sizeof(uri), "%s/eol/api/v1/products/%s/", base, slug);
 	return json_pack("{s:s, s:s, s:[], s:s, s:o, s:s}", "name", slug,
 	    "label", label, "aliases", "category", EOL_CATEGORY, "tags",
@@ -126,7 +110,7 @@ api_eol_index(struct request *req)
 {
 	char base[300], uri[600];
 
-	base_url(req, base, sizeof(base));
+	request_base_url(req, base, sizeof(base));
 	snprintf(uri, sizeof(uri), "%s/eol/api/v1/products/", base);
 	reply_envelope(req, json_pack("{s:i}", "total", 1),
 	    json_pack("[{s:s, s:s}]", "name", "products", "uri", uri));
@@ -375,7 +359,7 @@ api_eol_product(struct request *req)
 		    release_json(&c, has_eoas, has_eoes, today));
 	}
 	/* The solution's own page if it has one, else its catalogue entry. */
-	base_url(req, base, sizeof(base));
+	request_base_url(req, base, sizeof(base));
 	if (p.homepage)
 		snprintf(html, sizeof(html), "%s", p.homepage);
 	else

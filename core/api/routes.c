@@ -64,6 +64,13 @@ const struct route api_routes[] = {
 	{ GET, "/api/v1/solutions/{}/publiccode.yml", api_solution_publiccode,
 	    &res_solution, PUB },
 
+	/* iCalendar feeds of lifecycle dates and milestones (api/calendar.c). */
+	{ GET, "/api/v1/calendar.ics", api_calendar_all, NULL, PUB },
+	{ GET, "/api/v1/solutions/{}/calendar.ics", api_calendar_solution,
+	    NULL, PUB },
+	{ GET, "/api/v1/organisations/{}/calendar.ics",
+	    api_calendar_organisation, NULL, PUB },
+
 	/* Roll-ins are abandoned by aborting them, never deleted. */
 	{ GET, "/api/v1/rollins", api_record_list, &res_rollin, 0 },
 	{ POST, "/api/v1/rollins", api_record_create, &res_rollin, 0 },

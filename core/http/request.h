@@ -11,6 +11,7 @@
 #include <sys/queue.h>
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -45,6 +46,14 @@ const char *request_query(struct request *, const char *name);
 int64_t request_if_match(struct request *);
 /* True if the client is signed in. */
 int request_signed_in(const struct request *);
+/*
+ * "http://host:port" as the client reached the service (Host header,
+ * X-Forwarded-Proto), for absolute links in answers; "localhost" when the
+ * Host header is missing or malformed.
+ */
+void request_base_url(struct request *, char *out, size_t len);
+/* The host name alone (no port), for identifiers such as iCalendar UIDs. */
+void request_host_name(struct request *, char *out, size_t len);
 
 /*
  * For handlers that answer later (work done off the loop): returns a heap

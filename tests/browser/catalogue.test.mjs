@@ -147,3 +147,25 @@ test('solution page draws releases and cycles with tables, in German formats', a
   assert.equal(await page.locator('#description li').count(), 3);
   assert.equal(browser.errors.length, 0, browser.errors.join('\n'));
 });
+
+test('solution page offers its calendar feed to subscribe, in the page language', async () => {
+  const page = await browser.page();
+  await open(page, `${server.url}/solution.html?slug=wohngeld-online`);
+  const link = page.locator('a[data-calendar="solution"]');
+  assert.equal(await link.innerText(), 'Im Kalender abonnieren');
+  const href = await link.getAttribute('href');
+  assert.equal(href, '/api/v1/solutions/wohngeld-online/calendar.ics');
+  const feed = await server.api(href);
+  assert.equal(feed.status, 200);
+  assert.equal(feed.headers.get('content-type'), 'text/calendar; charset=utf-8');
+
+  // The switch reloads the page: wait for the English link.
+  await page.getByTestId('lang-switch').click();
+  const english = page.locator('a[data-calendar="solution"]', { hasText: 'Subscribe in your calendar' });
+  await english.waitFor();
+  assert.equal(await english.getAttribute('href'),
+    '/api/v1/solutions/wohngeld-online/calendar.ics?lang=en');
+  await page.getByTestId('lang-switch').click();
+  await page.locator('a[data-calendar="solution"]', { hasText: 'Im Kalender abonnieren' }).waitFor();
+  assert.equal(browser.errors.length, 0, browser.errors.join('\n'));
+});

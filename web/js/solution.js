@@ -3,7 +3,7 @@
 // responsible, who uses it, which checks cover the current version, what
 // adopters learned and said, and how long roll-ins typically take.
 
-import { t, label, fmtDate, fmtNumber, fmtPercent, parseDate } from './i18n.js';
+import { t, label, fmtDate, fmtNumber, fmtPercent, parseDate, lang } from './i18n.js';
 import { get, getAll, organisations, orgName, currentSession, mayWrite, ApiError } from './api.js';
 import { planEditor } from './planeditor.js';
 import { cycleEditor } from './cycleeditor.js';
@@ -74,7 +74,19 @@ function header(s, overview) {
         download: 'publiccode.yml',
         type: 'application/yaml',
       }, t('sol.publiccode'))),
+    calendarLink(s),
   ];
+}
+
+// The solution's dates as an iCalendar feed, in the page's language; a
+// calendar client subscribes to the link's address.
+function calendarLink(s) {
+  const href = `/api/v1/solutions/${encodeURIComponent(s.slug)}/calendar.ics`
+    + (lang === 'en' ? '?lang=en' : '');
+  return el('p', { class: 'kern-body rl-calendar' },
+    el('a', { class: 'kern-link', href, type: 'text/calendar', 'data-calendar': 'solution' },
+      t('sol.calendar')),
+    ' ', el('span', { class: 'rl-step__meta' }, t('sol.calendar.hint')));
 }
 
 function pageNav(ids) {

@@ -1,0 +1,551 @@
+/*
+ * iCalendar feeds of the lifecycle dates (release plans, releases, support
+ * ends, ends of life) and roll-in milestones, for calendar clients to
+ * subscribe to:
+ *
+ *	GET /api/v1/solutions/{slug}/calendar.ics	one solution
+ *	GET /api/v1/organisations/{slug}/calendar.ics	what it adopted,
+ *							its roll-ins
+ *	GET /api/v1/calendar.ics			every solution
+ *
+ * Every date is an all-day event. Its UID names the record, its id and
+ * the kind of date ("cycle-57-eol@host"), and its SEQUENCE is the
+ * record's revision, so that a client updates a moved date in place
+ * instead of showing it twice. Support ends and ends of life carry a
+ * reminder (?remind=N days before, 0 for none). Texts are German unless
+ * ?lang=en. The text is built with libical, never by hand.
+ */
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <libical/ical.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "domain/dates.h"
+#include "http/reply.h"
+#include "store/db.h"
+#include "util/clock.h"
+#include "util/strbuf.h"
+
+#define REMIND_DEFAULT 30
+#define REMIND_MAX     365
+#define PRODID         "-//Rollin//Rollin " ROLLIN_VERSION "//DE"
+
+enum lang { LANG_DE, LANG_EN };
+
+/*
+ * What a date means, per kind and language (LANG_DE first). In the
+ * templates {s} is the solution's name, {l} the version, cycle or step,
+ * {a} the adopter.
+ */
+struct kind_text {
+	const char *summary[2], *description[2], *category[2];
+	const char *done[2]; /* added when the milestone is reached */
+	int         alarm;   /* whether it gets the reminder */
+};
+
+/* Prose reads best unbroken by the formatter. */
+/* clang-format off */
+static const struct kind_text kind_texts[DATE_KINDS] = {
+	[DATE_RELEASE_PLANNED] = {
+		.summary = { "{s} {l}: geplantes Release",
+		    "{s} {l}: planned release" },
+		.description = {
+		    "Laut Release-Plan soll {s} {l} an diesem Tag erscheinen. "
+		    "Der Termin kann sich noch verschieben.",
+		    "According to the release plan, {s} {l} is due on this "
+		    "day. The date may still move." },
+		.category = { "Release-Plan", "Release plan" },
+	},
+	[DATE_RELEASED] = {
+		.summary = { "{s} {l}: Release", "{s} {l}: released" },
+		.description = { "{s} {l} ist an diesem Tag erschienen.",
+		    "{s} {l} was released on this day." },
+		.category = { "Release", "Release" },
+	},
+	[DATE_CYCLE_RELEASE] = {
+		.summary = { "{s} {l}: Beginn des Wartungszyklus",
+		    "{s} {l}: start of the maintenance cycle" },
+		.description = {
+		    "Der Wartungszyklus {l} von {s} beginnt an diesem Tag mit "
+		    "seinem ersten Release.",
+		    "The maintenance cycle {l} of {s} starts on this day with "
+		    "its first release." },
+		.category = { "Wartungszyklus", "Maintenance cycle" },
+	},
+	[DATE_SUPPORT_END] = {
+		.summary = { "{s} {l}: Ende des aktiven Supports",
+		    "{s} {l}: end of active support" },
+		.description = {
+		    "Der aktive Support für {s} {l} endet an diesem Tag: "
+		    "danach gibt es nur noch Sicherheitskorrekturen. Planen "
+		    "Sie den Wechsel auf einen neueren Zyklus.",
+		    "Active support for {s} {l} ends on this day: afterwards "
+		    "it receives security fixes only. Plan the move to a "
+		    "newer cycle." },
+		.category = { "Support-Ende", "End of support" },
+		.alarm = 1,
+	},
+	[DATE_EOL] = {
+		.summary = { "{s} {l}: Wartungsende", "{s} {l}: end of life" },
+		.description = {
+		    "{s} {l} erreicht an diesem Tag sein Wartungsende (End of "
+		    "Life): danach gibt es auch keine Sicherheitskorrekturen "
+		    "mehr. Wer diesen Zyklus nutzt, sollte vorher auf einen "
+		    "unterstützten wechseln.",
+		    "{s} {l} reaches its end of life on this day: afterwards "
+		    "it receives no security fixes either. Whoever uses this "
+		    "cycle should move to a supported one before." },
+		.category = { "Wartungsende", "End of life" },
+		.alarm = 1,
+	},
+	[DATE_EXTENDED_END] = {
+		.summary = { "{s} {l}: Ende des erweiterten Supports",
+		    "{s} {l}: end of extended support" },
+		.description = {
+		    "Der erweiterte Support für {s} {l} endet an diesem Tag; "
+		    "danach wird der Zyklus gar nicht mehr unterstützt.",
+		    "Extended support for {s} {l} ends on this day; afterwards "
+		    "the cycle is not supported at all." },
+		.category = { "Support-Ende", "End of support" },
+		.alarm = 1,
+	},
+	[DATE_STEP_DUE] = {
+		.summary = { "Roll-in {s} bei {a}: {l}",
+		    "Roll-in {s} at {a}: {l}" },
+		.description = {
+		    "Der Schritt „{l}“ des Roll-ins von {s} bei {a} ist an "
+		    "diesem Tag fällig.",
+		    "The step “{l}” of the roll-in of {s} at {a} is due on "
+		    "this day." },
+		.category = { "Roll-in", "Roll-in" },
+		.done = { " Der Schritt ist erledigt.", " The step is done." },
+	},
+	[DATE_GOLIVE_TARGET] = {
+		.summary = { "Roll-in {s} bei {a}: geplanter Go-live",
+		    "Roll-in {s} at {a}: target go-live" },
+		.description = {
+		    "Für den Roll-in von {s} bei {a} ist der Go-live an diesem "
+		    "Tag geplant.",
+		    "The roll-in of {s} at {a} aims to go live on this day." },
+		.category = { "Roll-in", "Roll-in" },
+		.done = { " Die Lösung ist live.", " The solution is live." },
+	},
+};
+/* clang-format on */
+
+/* One feed being built. */
+struct feed {
+	icalcomponent *cal;
+	enum lang      lang;
+	int            remind; /* days before; 0: no reminders */
+	char           base[300], host[256];
+	int            events;
+};
+
+/* Fills a template of kind_texts. */
+static char *
+fill(const char *tpl, const struct dated *d)
+{
+	struct strbuf b = { 0 };
+	const char   *p = tpl, *v;
+	size_t        n;
+
+	while (*p) {
+		if (p[0] == '{' && p[1] && p[2] == '}') {
+			v = p[1] == 's'   ? d->solution_name
+			    : p[1] == 'l' ? d->label
+			    : p[1] == 'a' ? d->adopter
+			                  : NULL;
+			strbuf_add(&b, v ? v : "");
+			p += 3;
+			continue;
+		}
+		/* The literal text up to the next placeholder, at once. */
+		n = strcspn(p + 1, "{") + 1;
+		strbuf_addf(&b, "%.*s", (int)n, p);
+		p += n;
+	}
+	return strbuf_take(&b);
+}
+
+/* A date as libical's all-day value; -1 if the stored date is malformed. */
+static int
+ical_date(const char *date, struct icaltimetype *out)
+{
+	struct tm tm;
+	time_t    t;
+
+	if (date == NULL || clock_parse_date(date, &t) == -1 ||
+	    gmtime_r(&t, &tm) == NULL)
+		return -1;
+	*out = icaltime_null_date();
+	out->year = tm.tm_year + 1900;
+	out->month = tm.tm_mon + 1;
+	out->day = tm.tm_mday;
+	return 0;
+}
+
+/* The record's last change as a UTC date-time (now if unknown). */
+static struct icaltimetype
+ical_stamp(const char *ts)
+{
+	time_t t;
+
+	if (ts == NULL || clock_parse_ts(ts, &t) == -1)
+		t = clock_now();
+	return icaltime_from_timet_with_zone(t, 0,
+	    icaltimezone_get_utc_timezone());
+}
+
+static void
+add_alarm(icalcomponent *ev, int days, const char *text)
+{
+	icalcomponent         *alarm = icalcomponent_new_valarm();
+	struct icaltriggertype trig;
+
+	memset(&trig, 0, sizeof(trig));
+	trig.time = icaltime_null_time();
+	trig.duration = icaldurationtype_from_int(-days * 24 * 3600);
+	icalcomponent_add_property(alarm,
+	    icalproperty_new_action(ICAL_ACTION_DISPLAY));
+	icalcomponent_add_property(alarm, icalproperty_new_trigger(trig));
+	icalcomponent_add_property(alarm, icalproperty_new_description(text));
+	icalcomponent_add_component(ev, alarm);
+}
+
+/* dated_fn: one VEVENT per date. */
+static int
+add_event(const struct dated *d, void *arg)
+{
+	struct feed            *f = arg;
+	const struct kind_text *kt = &kind_texts[d->kind];
+	struct icaltimetype     start, end;
+	icalcomponent          *ev;
+	struct strbuf           desc = { 0 };
+	char                    uid[400], url[600], *summary, *text;
+
+	if (ical_date(d->date, &start) == -1)
+		return 0; /* nothing a calendar could place */
+	end = start;
+	icaltime_adjust(&end, 1, 0, 0, 0);
+	snprintf(uid, sizeof(uid), "%s-%lld-%s@%s", d->record, (long long)d->id,
+	    date_kind_name(d->kind), f->host);
+	snprintf(url, sizeof(url), "%s/solution.html?slug=%s", f->base,
+	    d->solution_slug);
+	summary = fill(kt->summary[f->lang], d);
+	text = fill(kt->description[f->lang], d);
+	strbuf_add(&desc, text);
+	if (d->done && kt->done[f->lang])
+		strbuf_add(&desc, kt->done[f->lang]);
+	strbuf_addf(&desc, "\n\n%s", url);
+	free(text);
+	text = strbuf_take(&desc);
+
+	ev = icalcomponent_new_vevent();
+	icalcomponent_add_property(ev, icalproperty_new_uid(uid));
+	icalcomponent_add_property(ev,
+	    icalproperty_new_dtstamp(ical_stamp(d->updated_at)));
+	icalcomponent_add_property(ev,
+	    icalproperty_new_lastmodified(ical_stamp(d->updated_at)));
+	icalcomponent_add_property(ev,
+	    icalproperty_new_sequence(d->rev > 0 ? (int)d->rev : 0));
+	icalcomponent_add_property(ev, icalproperty_new_dtstart(start));
+	icalcomponent_add_property(ev, icalproperty_new_dtend(end));
+	icalcomponent_add_property(ev, icalproperty_new_summary(summary));
+	icalcomponent_add_property(ev, icalproperty_new_description(text));
+	icalcomponent_add_property(ev, icalproperty_new_url(url));
+	icalcomponent_add_property(ev,
+	    icalproperty_new_categories(kt->category[f->lang]));
+	/* A date is not a meeting: it never blocks the reader's time. */
+	icalcomponent_add_property(ev,
+	    icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+	if (kt->alarm && f->remind > 0)
+		add_alarm(ev, f->remind, summary);
+	icalcomponent_add_component(f->cal, ev);
+	f->events++;
+	free(summary);
+	free(text);
+	return 0;
+}
+
+/* ---- request ------------------------------------------------------------ */
+
+/*
+ * Reads lang and remind and refuses any parameter not in allowed; replies
+ * 400 and returns -1 on a bad one.
+ */
+static int
+feed_params(struct request *req, struct feed *f, const char *const *allowed)
+{
+	const char        *lang = request_query(req, "lang");
+	const char        *remind = request_query(req, "remind");
+	struct evkeyval   *kv;
+	const char *const *a;
+	char              *end;
+	long               n;
+
+	TAILQ_FOREACH(kv, &req->query, next)
+	{
+		for (a = allowed; *a && strcmp(*a, kv->key) != 0; a++)
+			;
+		if (*a == NULL) {
+			reply_errorf(req, 400, "invalid_parameter", kv->key,
+			    "%s is not a parameter of this feed", kv->key);
+			return -1;
+		}
+	}
+	f->lang = LANG_DE;
+	if (lang && strcmp(lang, "en") == 0)
+		f->lang = LANG_EN;
+	else if (lang && strcmp(lang, "de") != 0) {
+		reply_errorf(req, 400, "invalid_parameter", "lang",
+		    "lang must be de or en");
+		return -1;
+	}
+	f->remind = REMIND_DEFAULT;
+	if (remind) {
+		n = strtol(remind, &end, 10);
+		if (*remind == '\0' || *end != '\0' || n < 0 ||
+		    n > REMIND_MAX) {
+			reply_errorf(req, 400, "invalid_parameter", "remind",
+			    "remind must be a number of days from 0 (no "
+			    "reminders) to %d",
+			    REMIND_MAX);
+			return -1;
+		}
+		f->remind = (int)n;
+	}
+	request_base_url(req, f->base, sizeof(f->base));
+	request_host_name(req, f->host, sizeof(f->host));
+	return 0;
+}
+
+static void
+feed_open(struct feed *f, const char *name)
+{
+	icalproperty *p;
+
+	f->cal = icalcomponent_new_vcalendar();
+	icalcomponent_add_property(f->cal, icalproperty_new_version("2.0"));
+	icalcomponent_add_property(f->cal, icalproperty_new_prodid(PRODID));
+	icalcomponent_add_property(f->cal,
+	    icalproperty_new_method(ICAL_METHOD_PUBLISH));
+	/* The name most clients show for a subscribed calendar. */
+	p = icalproperty_new_x(name);
+	icalproperty_set_x_name(p, "X-WR-CALNAME");
+	icalcomponent_add_property(f->cal, p);
+}
+
+/*
+ * Sends the feed (and frees it). Its ETag is a hash of the text, so a
+ * client polling an unchanged feed gets 304 without the body; no-cache
+ * makes it ask every time, as dates move. A feed with a signed-in
+ * client's data stays out of shared caches.
+ */
+static void
+feed_send(struct request *req, struct feed *f, int private_data)
+{
+	struct evkeyvalq *out = evhttp_request_get_output_headers(req->ev);
+	unsigned char     hash[16];
+	char              hex[33], etag[40], *text;
+	const char       *inm;
+	struct evbuffer  *buf;
+
+	text = icalcomponent_as_ical_string_r(f->cal);
+	icalcomponent_free(f->cal);
+	f->cal = NULL;
+	if (text == NULL) {
+		reply_errorf(req, 500, "internal", NULL,
+		    "cannot encode the calendar");
+		return;
+	}
+	crypto_generichash(hash, sizeof(hash), (const unsigned char *)text,
+	    strlen(text), NULL, 0);
+	sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
+	snprintf(etag, sizeof(etag), "\"%s\"", hex);
+	evhttp_add_header(out, "ETag", etag);
+	evhttp_add_header(out, "Cache-Control",
+	    private_data ? "private, no-cache" : "no-cache");
+	inm = evhttp_find_header(evhttp_request_get_input_headers(req->ev),
+	    "If-None-Match");
+	if (inm && strcmp(inm, etag) == 0) {
+		icalmemory_free_buffer(text);
+		reply_buffer(req, 304, NULL, NULL, 0);
+		return;
+	}
+	buf = evbuffer_new();
+	evbuffer_add(buf, text, strlen(text));
+	icalmemory_free_buffer(text);
+	reply_buffer(req, 200, "text/calendar; charset=utf-8", buf, 0);
+	evbuffer_free(buf);
+}
+
+static void
+feed_fail(struct request *req, struct feed *f)
+{
+	if (f->cal)
+		icalcomponent_free(f->cal);
+	f->cal = NULL;
+	reply_errorf(req, 500, "store", NULL, "reading the dates failed");
+}
+
+/*
+ * Looks up the id and name of a solution or organisation by slug; 0 if
+ * found, 1 if there is none, -1 if reading failed. name may be NULL.
+ */
+static int
+find_by_slug(struct request *req, const char *table, const char *slug,
+    int64_t *id, char *name, size_t namelen)
+{
+	/* table is one of two literals, never client input. */
+	sqlite3_stmt *st = db_prepare(req->db,
+	    strcmp(table, "solutions") == 0
+	        ? "SELECT id, name FROM solutions WHERE slug = ?"
+	        : "SELECT id, name FROM organisations WHERE slug = ?");
+	int           rc;
+
+	if (st == NULL)
+		return -1;
+	db_bind_text(st, 1, slug);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		if (name)
+			snprintf(name, namelen, "%s", db_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+/* Replies 404 or 500 for a slug find_by_slug did not resolve. */
+static void
+reply_unknown(struct request *req, int rc, const char *what, const char *field,
+    const char *slug)
+{
+	if (rc == 1)
+		reply_errorf(req, 404, "not_found", field,
+		    "there is no %s '%s'", what, slug);
+	else
+		reply_errorf(req, 500, "store", NULL,
+		    "reading the catalogue failed");
+}
+
+static const char *const single_params[] = { "lang", "remind", NULL };
+
+void
+api_calendar_solution(struct request *req)
+{
+	struct feed        f = { 0 };
+	struct date_filter flt = { 0 };
+	char               name[256], title[300];
+	int                rc;
+
+	if (feed_params(req, &f, single_params) == -1)
+		return;
+	rc = find_by_slug(req, "solutions", req->params[0], &flt.solution_id,
+	    name, sizeof(name));
+	if (rc != 0) {
+		reply_unknown(req, rc, "solution", NULL, req->params[0]);
+		return;
+	}
+	snprintf(title, sizeof(title), "Rollin: %s", name);
+	feed_open(&f, title);
+	if (dates_lifecycle(req->db, &flt, add_event, &f) == -1) {
+		feed_fail(req, &f);
+		return;
+	}
+	feed_send(req, &f, 0);
+}
+
+/*
+ * The solutions an organisation adopted and, for a signed-in client (as
+ * roll-ins are readable only signed in), the milestones of the roll-ins
+ * it takes part in.
+ */
+void
+api_calendar_organisation(struct request *req)
+{
+	struct feed        f = { 0 };
+	struct date_filter flt = { 0 };
+	char               name[256], title[300];
+	int                rc, rollins = request_signed_in(req);
+
+	if (feed_params(req, &f, single_params) == -1)
+		return;
+	rc = find_by_slug(req, "organisations", req->params[0], &flt.adopter_id,
+	    name, sizeof(name));
+	if (rc != 0) {
+		reply_unknown(req, rc, "organisation", NULL, req->params[0]);
+		return;
+	}
+	snprintf(title, sizeof(title), "Rollin: %s", name);
+	feed_open(&f, title);
+	if (dates_lifecycle(req->db, &flt, add_event, &f) == -1 ||
+	    (rollins &&
+	        dates_rollins(req->db, flt.adopter_id, add_event, &f) == -1)) {
+		feed_fail(req, &f);
+		return;
+	}
+	feed_send(req, &f, rollins);
+}
+
+/* Every solution, or those named by ?solution=slug (repeatable) and
+ * ?owner=organisation. */
+void
+api_calendar_all(struct request *req)
+{
+	static const char *const params[] = { "lang", "remind", "solution",
+		"owner", NULL };
+	struct feed              f = { 0 };
+	struct date_filter       flt = { 0 };
+	struct evkeyval         *kv;
+	json_t                  *slugs = NULL;
+	char                    *slugs_text = NULL;
+	int64_t                  id;
+	int                      rc;
+
+	if (feed_params(req, &f, params) == -1)
+		return;
+	TAILQ_FOREACH(kv, &req->query, next)
+	{
+		if (strcmp(kv->key, "solution") != 0)
+			continue;
+		if ((rc = find_by_slug(req, "solutions", kv->value, &id, NULL,
+		         0)) != 0) {
+			json_decref(slugs);
+			reply_unknown(req, rc, "solution", "solution",
+			    kv->value);
+			return;
+		}
+		if (slugs == NULL)
+			slugs = json_array();
+		json_array_append_new(slugs, json_string(kv->value));
+	}
+	flt.owner = request_query(req, "owner");
+	if (flt.owner &&
+	    (rc = find_by_slug(req, "organisations", flt.owner, &id, NULL,
+	         0)) != 0) {
+		json_decref(slugs);
+		reply_unknown(req, rc, "organisation", "owner", flt.owner);
+		return;
+	}
+	if (slugs) {
+		slugs_text = json_dumps(slugs, JSON_COMPACT);
+		json_decref(slugs);
+		flt.solutions = slugs_text;
+	}
+	feed_open(&f,
+	    f.lang == LANG_EN ? "Rollin: solution catalogue"
+	                      : "Rollin: Lösungskatalog");
+	rc = dates_lifecycle(req->db, &flt, add_event, &f);
+	free(slugs_text);
+	if (rc == -1) {
+		feed_fail(req, &f);
+		return;
+	}
+	feed_send(req, &f, 0);
+}
