@@ -352,6 +352,13 @@ write_checkpoints(struct evbuffer *out, const struct checkpointer *ckpt)
 		    "rollin_checkpoints_total{mode=\"%s\"} %llu\n",
 		    modes[i].name,
 		    (unsigned long long)checkpoint_count(ckpt, modes[i].mode));
+	family(out, "rollin_checkpoint_seconds_total", "counter",
+	    "Time spent in WAL checkpoints, by mode; a restart holds the "
+	    "write lock all along.");
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		evbuffer_add_printf(out,
+		    "rollin_checkpoint_seconds_total{mode=\"%s\"} %.6f\n",
+		    modes[i].name, checkpoint_seconds(ckpt, modes[i].mode));
 }
 
 static void

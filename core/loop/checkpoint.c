@@ -29,6 +29,7 @@ struct checkpointer {
 	sqlite3        *writer;  /* the watched connection, or NULL */
 	atomic_int      large;   /* the WAL passed CHECKPOINT_WAL_FRAMES */
 	atomic_ullong   done[3]; /* by mode: passive, restart, truncate */
+	atomic_ullong   ns[3];   /* time spent in them, nanoseconds */
 };
 
 static int
@@ -48,13 +49,20 @@ mode_index(int mode)
 static int
 run_checkpoint(struct checkpointer *c, int mode)
 {
-	int log_pages = 0, done = 0, rc;
+	int             log_pages = 0, done = 0, rc;
+	struct timespec t0, t1;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = sqlite3_wal_checkpoint_v2(c->db, NULL, mode, &log_pages, &done);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 		log_warnx("checkpoint: %s", sqlite3_errmsg(c->db));
 	else {
 		atomic_fetch_add(&c->done[mode_index(mode)], 1);
+		atomic_fetch_add(&c->ns[mode_index(mode)],
+		    (unsigned long long)((t1.tv_sec - t0.tv_sec) *
+		            1000000000LL +
+		        (t1.tv_nsec - t0.tv_nsec)));
 		if (log_pages > 0)
 			log_debug("checkpoint: %d of %d WAL pages copied", done,
 			    log_pages);
@@ -197,6 +205,14 @@ checkpoint_count(const struct checkpointer *c, int mode)
 	if (c == NULL)
 		return 0;
 	return atomic_load(&c->done[mode_index(mode)]);
+}
+
+double
+checkpoint_seconds(const struct checkpointer *c, int mode)
+{
+	if (c == NULL)
+		return 0;
+	return (double)atomic_load(&c->ns[mode_index(mode)]) / 1e9;
 }
 
 void

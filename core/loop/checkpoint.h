@@ -27,6 +27,11 @@ struct checkpointer *checkpoint_start(const char *db_path, int interval_s);
 void checkpoint_watch(struct checkpointer *, sqlite3 *writer);
 /* Checkpoints run so far in a mode (SQLITE_CHECKPOINT_*); 0 for NULL. */
 unsigned long long checkpoint_count(const struct checkpointer *, int mode);
-void               checkpoint_stop(struct checkpointer *);
+/*
+ * Seconds spent in them. A RESTART holds the write lock all along, so its
+ * time is time that a write may have waited.
+ */
+double checkpoint_seconds(const struct checkpointer *, int mode);
+void   checkpoint_stop(struct checkpointer *);
 
 #endif

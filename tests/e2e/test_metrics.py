@@ -140,6 +140,10 @@ class MetricsTest(ServerTest):
         self.assertGreaterEqual(value(m, "rollin_plugins_loaded"), 1)
         for mode in ("passive", "restart", "truncate"):
             self.assertIn(("rollin_checkpoints_total", (("mode", mode),)), m)
+            self.assertGreaterEqual(
+                value(m, "rollin_checkpoint_seconds_total", mode=mode), 0)
+            self.assertIn(
+                ("rollin_checkpoint_seconds_total", (("mode", mode),)), m)
 
 
 class MetricsOffTest(ServerTest):
