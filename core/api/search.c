@@ -5,12 +5,8 @@
  * "Pilot (4)" next to each filter. And navigation by problem: which
  * problems the catalogue solves and how many solutions address each.
  */
-#include <event2/bufferevent.h>
 #include <event2/http.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sodium.h>
-#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,25 +278,6 @@ lesson_hits(struct request *req, const char *fts)
 	return hits;
 }
 
-/*
- * A search answer is 20-30 KB, which libevent writes in 16 KB pieces: with
- * Nagle's algorithm the last piece waits for the client's ACK of the
- * first, which a client delays by up to 40 ms. Send it as it is written.
- */
-static void
-send_without_delay(struct request *req)
-{
-	struct evhttp_connection *conn = evhttp_request_get_connection(req->ev);
-	struct bufferevent       *bev;
-	evutil_socket_t           fd;
-	int                       one = 1;
-
-	if (conn != NULL &&
-	    (bev = evhttp_connection_get_bufferevent(conn)) != NULL &&
-	    (fd = bufferevent_getfd(bev)) >= 0)
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-}
-
 static void
 step_once(struct db *db, const char *sql)
 {
@@ -417,7 +394,6 @@ api_search(struct request *req)
 	    facets_counts_take(f));
 	if (fts != NULL && offset == 0)
 		json_object_set_new(answer, "lessons", lesson_hits(req, fts));
-	send_without_delay(req);
 	reply_json(req, 200, answer, 0);
 done:
 	if (reading)

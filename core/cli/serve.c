@@ -187,6 +187,8 @@ cmd_serve(int argc, char **argv)
 	if (server_start(&s.srv, s.base, db, &cfg) == -1)
 		goto free_base;
 	ckpt = checkpoint_start(cfg.db, cfg.checkpoint_interval);
+	checkpoint_watch(ckpt, db_handle(db));
+	s.srv.ckpt = ckpt;
 
 	event_base_dispatch(s.base);
 	rc = 0;

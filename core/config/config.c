@@ -10,7 +10,14 @@
 #include "config/config.h"
 #include "util/yaml.h"
 
-enum setting_type { SET_STRING, SET_INT, SET_BOOL, SET_LEVEL, SET_LISTEN };
+enum setting_type {
+	SET_STRING,
+	SET_INT,
+	SET_BOOL,
+	SET_LEVEL,
+	SET_LISTEN,
+	SET_METRICS
+};
 
 /* One row per setting: the single place that names keys and variables. */
 struct setting {
@@ -70,6 +77,10 @@ static const struct setting settings[] = {
 	{ "checkpoint_interval", "ROLLIN_CHECKPOINT_INTERVAL",
 	    INT(checkpoint_interval, 1, 3600),
 	    "seconds between WAL checkpoints off the loop thread (default 5)" },
+	{ "metrics", "ROLLIN_METRICS", SET_METRICS,
+	    offsetof(struct config, metrics), 0, 0, 0,
+	    "who may read GET /metrics: local (clients on loopback), public, "
+	    "token (an admin's token) or off (default local)" },
 	{ "plugin_dirs", "ROLLIN_PLUGIN_DIRS", STR(plugin_dirs),
 	    "directories searched for plugins (*.so, *.lua), separated by "
 	    "':' (default: the build's plugins and the shipped scripts)" },
@@ -106,6 +117,7 @@ config_defaults(struct config *c)
 	c->request_timeout = 30;
 	c->shutdown_grace = 10;
 	c->checkpoint_interval = 5;
+	c->metrics = METRICS_LOCAL;
 #ifdef ROLLIN_SOURCE_DIR
 	snprintf(c->web_root, sizeof(c->web_root), "%s/web", ROLLIN_SOURCE_DIR);
 	snprintf(c->plugin_dirs, sizeof(c->plugin_dirs), "%s:%s/scripts",
@@ -171,6 +183,24 @@ parse_bool(const char *v, int *out)
 }
 
 static int
+parse_metrics(const char *v, enum metrics_access *out, char *err, size_t errlen)
+{
+	static const char *const names[] = { [METRICS_LOCAL] = "local",
+		[METRICS_PUBLIC] = "public",
+		[METRICS_TOKEN] = "token",
+		[METRICS_OFF] = "off" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(v, names[i]) == 0) {
+			*out = (enum metrics_access)i;
+			return 0;
+		}
+	snprintf(err, errlen,
+	    "metrics: expected local, public, token or off, got '%s'", v);
+	return -1;
+}
+
+static int
 apply(struct config *c, const struct setting *s, const char *v, char *err,
     size_t errlen)
 {
@@ -228,6 +258,9 @@ apply(struct config *c, const struct setting *s, const char *v, char *err,
 			return -1;
 		}
 		return 0;
+	case SET_METRICS:
+		return parse_metrics(v, (enum metrics_access *)(void *)field,
+		    err, errlen);
 	}
 	return -1;
 }

@@ -12,6 +12,14 @@
 
 #define CONFIG_PATH_MAX 1024
 
+/* Who may read GET /metrics. */
+enum metrics_access {
+	METRICS_LOCAL,  /* clients on the loopback interface (default) */
+	METRICS_PUBLIC, /* anyone who reaches the port */
+	METRICS_TOKEN,  /* an admin's bearer token */
+	METRICS_OFF,    /* nobody: 404 */
+};
+
 struct config {
 	char           listen[256]; /* ADDR:PORT; port 0 picks a free one */
 	char           db[CONFIG_PATH_MAX];
@@ -26,8 +34,9 @@ struct config {
 	int            max_header_bytes;
 	int            request_timeout; /* seconds */
 	int            shutdown_grace;  /* seconds to finish requests */
-	int  checkpoint_interval;       /* seconds between WAL checkpoints */
-	char web_root[CONFIG_PATH_MAX];
+	int checkpoint_interval;        /* seconds between WAL checkpoints */
+	enum metrics_access metrics;
+	char                web_root[CONFIG_PATH_MAX];
 	char plugin_dirs[CONFIG_PATH_MAX]; /* colon-separated directories */
 	/*
 	 * The config file's "plugins" mapping: plugin name -> its settings

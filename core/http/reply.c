@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/metrics.h"
 #include "http/reply.h"
 #include "util/log.h"
 
@@ -52,18 +53,22 @@ reason(int status)
 	}
 }
 
+/* The access log line and the request metrics, from the same clock. */
 static void
 log_request(struct request *req)
 {
 	struct timespec now;
-	double          ms;
+	double          s;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (double)(now.tv_sec - req->start.tv_sec) * 1e3 +
-	    (double)(now.tv_nsec - req->start.tv_nsec) / 1e6;
+	s = (double)(now.tv_sec - req->start.tv_sec) +
+	    (double)(now.tv_nsec - req->start.tv_nsec) / 1e9;
+	metrics_observe(req, s);
+	if (req->ev == NULL)
+		return;
 	log_info("%s %s %d %.2fms", req->method_name,
 	    req->path ? req->path : evhttp_request_get_uri(req->ev),
-	    req->status, ms);
+	    req->status, s * 1e3);
 }
 
 void
@@ -82,6 +87,7 @@ reply_buffer(struct request *req, int status, const char *content_type,
 		log_info("%s %s: client gone before the answer",
 		    req->method_name, req->path);
 		req->status = status;
+		log_request(req);
 		return;
 	}
 	req->status = status;

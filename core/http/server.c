@@ -7,9 +7,11 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include "api/api.h"
 #include "config/config.h"
+#include "http/metrics.h"
 #include "http/reply.h"
 #include "http/request.h"
 #include "http/router.h"
@@ -282,6 +284,82 @@ dispatch_api(struct request *req)
 	req->route->handler(req);
 }
 
+static int
+from_loopback(struct request *req)
+{
+	struct evhttp_connection *conn = evhttp_request_get_connection(req->ev);
+	const struct sockaddr    *sa =
+            conn ? evhttp_connection_get_addr(conn) : NULL;
+	const struct in6_addr *a6;
+
+	if (sa == NULL)
+		return 0;
+	if (sa->sa_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)(const void *)sa)
+		                  ->sin_addr.s_addr) >>
+		           24) == 127;
+	if (sa->sa_family != AF_INET6)
+		return 0;
+	a6 = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+	return IN6_IS_ADDR_LOOPBACK(a6) ||
+	    (IN6_IS_ADDR_V4MAPPED(a6) && a6->s6_addr[12] == 127);
+}
+
+/*
+ * GET /metrics for Prometheus. Who may read it is the "metrics" setting:
+ * by default only clients on the loopback interface (a Prometheus or an
+ * agent on the same host), or an admin's token, or anyone, or nobody.
+ */
+static void
+dispatch_metrics(struct request *req)
+{
+	struct evbuffer *buf;
+
+	if (req->cfg->metrics == METRICS_OFF) {
+		reply_errorf(req, 404, "not_found", NULL, "there is no %s",
+		    req->path);
+		return;
+	}
+	if (req->method != EVHTTP_REQ_GET && req->method != EVHTTP_REQ_HEAD) {
+		evhttp_add_header(evhttp_request_get_output_headers(req->ev),
+		    "Allow", "GET");
+		reply_errorf(req, 405, "method_not_allowed", NULL,
+		    "%s is not allowed on %s", req->method_name, req->path);
+		return;
+	}
+	if (req->cfg->metrics == METRICS_LOCAL && !from_loopback(req)) {
+		reply_errorf(req, 403, "forbidden", NULL,
+		    "the metrics are served to clients on this host only");
+		return;
+	}
+	if (req->cfg->metrics == METRICS_TOKEN) {
+		if (authenticate(req) == -1)
+			return;
+		if (!request_signed_in(req)) {
+			reply_errorf(req, 401, "unauthenticated", NULL,
+			    "sign in with an admin's token to read %s",
+			    req->path);
+			return;
+		}
+		if (!(req->who.role & ROLE_ADMIN)) {
+			reply_errorf(req, 403, "forbidden", NULL,
+			    "only an admin may read %s", req->path);
+			return;
+		}
+	}
+	if ((buf = evbuffer_new()) == NULL ||
+	    metrics_write(buf, req->db, req->srv->ckpt) == -1) {
+		if (buf != NULL)
+			evbuffer_free(buf);
+		reply_errorf(req, 500, "internal", NULL,
+		    "cannot read the metrics");
+		return;
+	}
+	reply_buffer(req, 200, "text/plain; version=0.0.4; charset=utf-8", buf,
+	    0);
+	evbuffer_free(buf);
+}
+
 static void
 dispatch(struct evhttp_request *ev, void *arg)
 {
@@ -323,6 +401,8 @@ dispatch(struct evhttp_request *ev, void *arg)
 	if (strncmp(req.path, "/api/", 5) == 0 ||
 	    strcmp(req.path, "/api") == 0 || strncmp(req.path, "/eol/", 5) == 0)
 		dispatch_api(&req);
+	else if (strcmp(req.path, METRICS_PATH) == 0)
+		dispatch_metrics(&req);
 	else
 		static_serve(&req);
 	if (req.status == 0) {
@@ -348,8 +428,10 @@ server_start(struct server *srv, struct event_base *base, struct db *db,
 	socklen_t               sslen = sizeof(ss);
 	char                    addr[256];
 	unsigned short          port;
+	int                     one = 1;
 
 	memset(srv, 0, sizeof(*srv));
+	metrics_init();
 	srv->base = base;
 	srv->db = db;
 	srv->cfg = cfg;
@@ -381,6 +463,15 @@ server_start(struct server *srv, struct event_base *base, struct db *db,
 		log_warn("cannot listen on %s", cfg->listen);
 		return -1;
 	}
+	/*
+	 * Answers go out as they are written: libevent writes an answer over
+	 * 16 KB in pieces, and with Nagle's algorithm the last piece waited
+	 * for the client's delayed ACK of the first (up to 40 ms). Accepted
+	 * sockets inherit the option from the listening one (Linux).
+	 */
+	if (setsockopt(evhttp_bound_socket_get_fd(srv->sock), IPPROTO_TCP,
+	        TCP_NODELAY, &one, sizeof(one)) == -1)
+		log_warn("TCP_NODELAY");
 	if (getsockname(evhttp_bound_socket_get_fd(srv->sock),
 	        (struct sockaddr *)&ss, &sslen) == 0)
 		srv->port = ntohs(ss.ss_family == AF_INET6

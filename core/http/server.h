@@ -11,6 +11,7 @@
 
 struct config;
 struct db;
+struct checkpointer;
 
 struct server {
 	struct event_base          *base;
@@ -18,6 +19,7 @@ struct server {
 	struct evhttp_bound_socket *sock;
 	struct db                  *db;
 	const struct config        *cfg;
+	const struct checkpointer  *ckpt;     /* counted in the metrics */
 	int                         inflight; /* not yet sent */
 	unsigned short              port;     /* bound port */
 };

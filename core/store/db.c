@@ -556,6 +556,14 @@ db_open(const char *path, unsigned flags, struct rl_error *err)
 	if ((flags & DB_MANUAL_CHECKPOINT) &&
 	    db_exec(db, "PRAGMA wal_autocheckpoint=0") == -1)
 		goto fail;
+	/*
+	 * When the WAL starts over after a checkpoint, a file that a burst
+	 * (or a reader that held the checkpoints back) made larger than
+	 * this is cut back to it, so it does not keep its largest size.
+	 */
+	if (!(flags & DB_READONLY) &&
+	    db_exec(db, "PRAGMA journal_size_limit=16777216") == -1)
+		goto fail;
 	if ((flags & DB_MIGRATE) && db_migrate(db, err) == -1)
 		goto fail;
 	return db;

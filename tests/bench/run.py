@@ -371,6 +371,10 @@ def main():
             r["cpu_us"] = (cpu_seconds(server.pid) - cpu0) * 1e6 / max(
                 r["requests"], 1)
             r.update(proc_status(server.pid))
+            # Disk use of the write-ahead log right after the measurement.
+            r["wal_mb"] = (os.path.getsize(db + "-wal") / 1048576.0
+                           if server is rollin and
+                           os.path.exists(db + "-wal") else None)
             r.update(name=name, what=what, conns=conns)
             if r["errors"]:
                 failed = True
@@ -476,16 +480,19 @@ def targets(rows, server):
 def report(rows, server, doc_bytes, nsolutions, perf):
     print()
     print(f"{'endpoint':<38} {'conn':>4} {'req/s':>9} {'p50 ms':>8} "
-          f"{'p99 ms':>8} {'RSS MB':>7} {'vs bare':>8} {'CPU us/req':>10}")
-    print("-" * 99)
+          f"{'p99 ms':>8} {'RSS MB':>7} {'vs bare':>8} {'CPU us/req':>10}"
+          f" {'WAL MB':>7}")
+    print("-" * 107)
     for r in rows:
         floor = find(rows, "bare", r["conns"])
         ratio = f"{r['rps'] / floor['rps']:.0%}" if floor else "-"
         print(f"{r['what']:<38} {r['conns']:>4} {r['rps']:>9.0f} "
               f"{r['p50_us'] / 1000:>8.3f} {r['p99_us'] / 1000:>8.3f} "
               f"{r['VmRSS']:>7.1f} {ratio:>8} {r['cpu_us']:>10.0f}"
+              + (f" {r['wal_mb']:>7.1f}" if r.get("wal_mb") is not None
+                 else f" {'-':>7}")
               + (f"  ({r['errors']} errors)" if r["errors"] else ""))
-    print("-" * 99)
+    print("-" * 107)
     print("CPU us/req: the server's CPU time (all threads) per request; "
           "1e6 / it is what one core could serve.")
     print(f"{nsolutions} solutions, solution document {doc_bytes} bytes; "

@@ -19,7 +19,8 @@ static const char *const env_vars[] = { "ROLLIN_LISTEN", "ROLLIN_DB",
 	"ROLLIN_LOG_LEVEL", "ROLLIN_PUBLIC_CATALOGUE", "ROLLIN_STALE_DAYS",
 	"ROLLIN_MAX_BODY_BYTES", "ROLLIN_MAX_HEADER_BYTES",
 	"ROLLIN_REQUEST_TIMEOUT", "ROLLIN_SHUTDOWN_GRACE",
-	"ROLLIN_CHECKPOINT_INTERVAL", "ROLLIN_WEB_ROOT", NULL };
+	"ROLLIN_CHECKPOINT_INTERVAL", "ROLLIN_WEB_ROOT", "ROLLIN_METRICS",
+	NULL };
 
 struct fixture {
 	char dir[64];
@@ -171,6 +172,7 @@ test_file_bad_values(void **state)
 		{ "stale_days: ten\n", "stale_days" },
 		{ "stale_days: 30.5\n", "stale_days" },
 		{ "public_catalogue: maybe\n", "public_catalogue" },
+		{ "metrics: everyone\n", "metrics" },
 		{ "db: [a, b]\n", "db" },
 		{ "db: \"\"\n", "db" },
 		{ "- listen\n", NULL },
@@ -261,6 +263,13 @@ test_flags_override_env(void **state)
 	assert_int_equal(config_set(&c, "log_level", "warn", err, sizeof(err)),
 	    0);
 	assert_int_equal(c.log_level, LOG_WARN);
+	/* The metrics are for this host only unless said otherwise. */
+	assert_int_equal(c.metrics, METRICS_LOCAL);
+	assert_int_equal(config_set(&c, "metrics", "token", err, sizeof(err)),
+	    0);
+	assert_int_equal(c.metrics, METRICS_TOKEN);
+	assert_int_equal(config_set(&c, "metrics", "off", err, sizeof(err)), 0);
+	assert_int_equal(c.metrics, METRICS_OFF);
 
 	err[0] = '\0';
 	assert_int_equal(config_set(&c, "port", "80", err, sizeof(err)), -1);
