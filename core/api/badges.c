@@ -144,7 +144,7 @@ write_badge(const char *label, const char *message, const char *colour,
     struct evbuffer *out)
 {
 	struct xml x;
-	char       title[512];
+	char       title[512], clip[32], clip_url[40];
 	long       lw = text_width(label) + 2 * PADDING;
 	long       mw = text_width(message) + 2 * PADDING;
 
@@ -173,8 +173,14 @@ write_badge(const char *label, const char *message, const char *colour,
 	xml_end(&x);
 	xml_end(&x);
 
+	/*
+	 * Ids name what they hold, so that badges inlined into one page
+	 * share an id only where its content is the same.
+	 */
+	snprintf(clip, sizeof(clip), "r%ld", lw + mw);
+	snprintf(clip_url, sizeof(clip_url), "url(#%s)", clip);
 	xml_start(&x, "clipPath");
-	xml_attr(&x, "id", "r");
+	xml_attr(&x, "id", clip);
 	xml_start(&x, "rect");
 	xml_attr_int(&x, "width", lw + mw);
 	xml_attr(&x, "height", "20");
@@ -184,7 +190,7 @@ write_badge(const char *label, const char *message, const char *colour,
 	xml_end(&x);
 
 	xml_start(&x, "g");
-	xml_attr(&x, "clip-path", "url(#r)");
+	xml_attr(&x, "clip-path", clip_url);
 	rect(&x, 0, lw, "#555");
 	rect(&x, lw, mw, colour);
 	rect(&x, 0, lw + mw, "url(#s)");
