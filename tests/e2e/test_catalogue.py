@@ -6,6 +6,7 @@ import base64
 import os
 import unittest
 import urllib.parse
+import xml.etree.ElementTree as ET
 
 from harness import ServerTest
 
@@ -116,6 +117,11 @@ class CatalogueTest(ServerTest):
                 self.assertIn(r.status, (200, 400), (path, r))
                 if path.endswith(".yaml"):
                     self.assertIn("openapi:", r.raw, path)
+                    continue
+                if path.endswith(".atom"):
+                    root = ET.fromstring(r.raw.encode("utf-8"))
+                    self.assertEqual(root.tag,
+                                     "{http://www.w3.org/2005/Atom}feed")
                     continue
                 self.assertIsInstance(r.json, dict, path)
 
