@@ -32,6 +32,7 @@
 #include "store/db.h"
 #include "util/clock.h"
 #include "util/markdown.h"
+#include "util/strbuf.h"
 #include "util/xml.h"
 
 #define ATOM_NS       "http://www.w3.org/2005/Atom"
@@ -103,11 +104,9 @@ struct entry {
 	char    updated[CLOCK_TS_LEN];
 	char    when[CLOCK_TS_LEN]; /* the day it is about, to order ties */
 	int64_t rowid;
-	char    title[512];
-	char    summary[768];
-	char   *content; /* HTML of the release notes, or NULL */
-	char    slug[128];
-	char    author[256];
+	struct strbuf title, summary, author;
+	char         *content; /* HTML of the release notes, or NULL */
+	char          slug[128];
 };
 
 struct entries {
@@ -125,10 +124,20 @@ struct feed {
 };
 
 static void
+entry_clear(struct entry *e)
+{
+	strbuf_free(&e->title);
+	strbuf_free(&e->summary);
+	strbuf_free(&e->author);
+	free(e->content);
+	memset(e, 0, sizeof(*e));
+}
+
+static void
 entries_free(struct entries *l)
 {
 	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i].content);
+		entry_clear(&l->v[i]);
 	free(l->v);
 	memset(l, 0, sizeof(*l));
 }
@@ -239,7 +248,6 @@ release_entry(const struct feed *f, sqlite3_stmt *st, struct entry *e)
 	const char           *notes = db_column_text(st, 5);
 	const char           *cycle = db_column_text(st, 7);
 	const char           *name = col(st, 9);
-	size_t                n;
 
 	snprintf(e->kind, sizeof(e->kind), "release.%s", status);
 	e->rowid = sqlite3_column_int64(st, 0);
@@ -247,27 +255,19 @@ release_entry(const struct feed *f, sqlite3_stmt *st, struct entry *e)
 	rfc3339(col(st, 6), e->updated);
 	snprintf(e->when, sizeof(e->when), "%s", *date ? date : planned);
 	snprintf(e->slug, sizeof(e->slug), "%s", col(st, 8));
-	snprintf(e->author, sizeof(e->author), "%s", col(st, 10));
+	strbuf_add(&e->author, col(st, 10));
 	if (strcmp(status, "planned") == 0) {
-		snprintf(e->title, sizeof(e->title), ph->planned, name, version,
-		    planned);
-		snprintf(e->summary, sizeof(e->summary), ph->sum_planned,
-		    version, planned);
+		strbuf_addf(&e->title, ph->planned, name, version, planned);
+		strbuf_addf(&e->summary, ph->sum_planned, version, planned);
 	} else if (strcmp(status, "released") == 0) {
-		snprintf(e->title, sizeof(e->title), ph->released, name,
-		    version);
-		snprintf(e->summary, sizeof(e->summary), ph->sum_released,
-		    version, date);
+		strbuf_addf(&e->title, ph->released, name, version);
+		strbuf_addf(&e->summary, ph->sum_released, version, date);
 	} else {
-		snprintf(e->title, sizeof(e->title), ph->withdrawn, name,
-		    version);
-		snprintf(e->summary, sizeof(e->summary), ph->sum_withdrawn,
-		    version);
+		strbuf_addf(&e->title, ph->withdrawn, name, version);
+		strbuf_addf(&e->summary, ph->sum_withdrawn, version);
 	}
-	n = strlen(e->summary);
 	if (cycle != NULL)
-		snprintf(e->summary + n, sizeof(e->summary) - n, ph->in_cycle,
-		    cycle);
+		strbuf_addf(&e->summary, ph->in_cycle, cycle);
 	/* Rendered as the API renders notes_html: raw HTML dropped. */
 	if (notes != NULL && *notes != '\0')
 		e->content = markdown_html(notes, strlen(notes));
@@ -318,25 +318,21 @@ event_text(const struct feed *f, const char *type, json_t *p, const char *name,
 
 	if (strcmp(type, "cycle.support_ending") == 0) {
 		const char *until = field_of(p, NULL, "support_until");
-		snprintf(e->title, sizeof(e->title), ph->support_ending, name,
-		    cycle, until);
-		snprintf(e->summary, sizeof(e->summary), ph->sum_support_ending,
-		    cycle,
+		strbuf_addf(&e->title, ph->support_ending, name, cycle, until);
+		strbuf_addf(&e->summary, ph->sum_support_ending, cycle,
 		    (int)json_integer_value(json_object_get(p, "days_left")),
 		    until);
 	} else if (strcmp(type, "cycle.eol_reached") == 0) {
-		snprintf(e->title, sizeof(e->title), ph->eol_reached, name,
-		    cycle);
-		snprintf(e->summary, sizeof(e->summary), ph->sum_eol_reached,
-		    cycle, field_of(p, NULL, "eol"));
+		strbuf_addf(&e->title, ph->eol_reached, name, cycle);
+		strbuf_addf(&e->summary, ph->sum_eol_reached, cycle,
+		    field_of(p, NULL, "eol"));
 	} else if (strcmp(type, "release.overdue") == 0) {
-		snprintf(e->title, sizeof(e->title), ph->overdue, name,
-		    version);
-		snprintf(e->summary, sizeof(e->summary), ph->sum_overdue,
-		    version, field_of(p, NULL, "planned_date"));
+		strbuf_addf(&e->title, ph->overdue, name, version);
+		strbuf_addf(&e->summary, ph->sum_overdue, version,
+		    field_of(p, NULL, "planned_date"));
 	} else if (strcmp(type, "solution.retired") == 0) {
-		snprintf(e->title, sizeof(e->title), ph->retired, name);
-		snprintf(e->summary, sizeof(e->summary), ph->sum_retired, name);
+		strbuf_addf(&e->title, ph->retired, name);
+		strbuf_addf(&e->summary, ph->sum_retired, name);
 	} else
 		return 0;
 	return 1;
@@ -371,6 +367,7 @@ read_events(struct feed *f, int64_t solution_id, struct entries *out)
 			break;
 		}
 		if (!event_text(f, col(st, 2), payload, col(st, 5), e)) {
+			entry_clear(e);
 			out->n--;
 			json_decref(payload);
 			continue;
@@ -383,7 +380,7 @@ read_events(struct feed *f, int64_t solution_id, struct entries *out)
 		rfc3339(col(st, 1), e->updated);
 		snprintf(e->when, sizeof(e->when), "%s", e->updated);
 		snprintf(e->slug, sizeof(e->slug), "%s", col(st, 4));
-		snprintf(e->author, sizeof(e->author), "%s", col(st, 6));
+		strbuf_add(&e->author, col(st, 6));
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -410,6 +407,12 @@ newest_first(const void *a, const void *b)
 
 /* ---- the document ------------------------------------------------------- */
 
+static const char *
+text_of(const struct strbuf *b)
+{
+	return b->s ? b->s : "";
+}
+
 static void
 link(struct xml *x, const char *rel, const char *type, const char *href)
 {
@@ -431,20 +434,20 @@ write_entry(struct xml *x, const struct feed *f, const struct entry *e)
 	xml_element(x, "id", uri);
 	xml_start(x, "title");
 	xml_attr(x, "type", "text");
-	xml_text(x, e->title);
+	xml_text(x, text_of(&e->title));
 	xml_end(x);
 	xml_element(x, "updated", e->updated);
 	solution_page(f, e->slug, uri, sizeof(uri));
 	link(x, "alternate", "text/html", uri);
 	xml_start(x, "author");
-	xml_element(x, "name", e->author);
+	xml_element(x, "name", text_of(&e->author));
 	xml_end(x);
 	xml_start(x, "category");
 	xml_attr(x, "term", e->kind);
 	xml_end(x);
 	xml_start(x, "summary");
 	xml_attr(x, "type", "text");
-	xml_text(x, e->summary);
+	xml_text(x, text_of(&e->summary));
 	xml_end(x);
 	/* type="html": the writer escapes the fragment, readers unescape it. */
 	if (e->content != NULL) {
@@ -568,7 +571,7 @@ serve_feed(struct request *req, struct feed *f, int64_t solution_id,
 		qsort(l.v, l.n, sizeof(*l.v), newest_first);
 	if (l.n > (size_t)f->limit) {
 		for (size_t i = (size_t)f->limit; i < l.n; i++)
-			free(l.v[i].content);
+			entry_clear(&l.v[i]);
 		l.n = (size_t)f->limit;
 	}
 	body = evbuffer_new();

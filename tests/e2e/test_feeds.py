@@ -246,6 +246,22 @@ class FeedTest(ServerTest):
             self.assertNotIn("Geheimer Schritt",
                              ET.tostring(root, encoding="unicode"))
 
+    def test_longest_names_arrive_whole(self):
+        name, version = "Ü" * 200, "ß" * 64
+        r = self.server.post(API + "/solutions", {
+            "slug": "fd-long", "name": name, "owner": "fd-owner",
+            "maturity": "pilot"}, token=self.owner)
+        self.assertEqual(r.status, 201, r)
+        r = self.server.post(API + "/solutions/fd-long/releases", {
+            "version": version, "status": "released",
+            "date": "2026-01-05"}, token=self.owner)
+        self.assertEqual(r.status, 201, r)
+        root = self.feed(API + "/solutions/fd-long/feed.atom")
+        self.assertEqual(self.entries(root)[0].findtext(ATOM + "title"),
+                         "%s %s veröffentlicht" % (name, version))
+        text = self.badge("fd-long", "maturity")[0]
+        self.assertEqual(text, "Reifegrad | Pilot")
+
     def test_etag_and_not_modified(self):
         path = API + "/solutions/fd-active/feed.atom"
         r = self.server.get(path)
