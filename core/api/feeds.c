@@ -40,6 +40,7 @@
 #define TAG_DATE      "2026" /* when Rollin minted its tag URIs */
 #define LIMIT_DEFAULT 50
 #define LIMIT_MAX     200
+/* As in the events_feed index (migration 0006), which it lets SQLite use. */
 #define LIFECYCLE_SQL                                              \
 	"e.type IN ('cycle.support_ending', 'cycle.eol_reached', " \
 	"'release.overdue', 'solution.retired')"
