@@ -100,7 +100,7 @@ static const struct phrases en = {
 };
 
 struct entry {
-	char    kind[32]; /* "release" or the event type */
+	char    kind[32]; /* "release.<status>" or the event type */
 	char    id[96];   /* "release/42", "event/7" (after the tag) */
 	char    updated[CLOCK_TS_LEN];
 	char    when[CLOCK_TS_LEN]; /* the day it is about, to order ties */
