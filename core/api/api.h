@@ -67,6 +67,13 @@ void api_calendar_all(struct request *);
 void api_calendar_solution(struct request *);
 void api_calendar_organisation(struct request *);
 
+/* api/feeds.c: Atom feeds of releases and lifecycle events */
+void api_feed(struct request *);
+void api_solution_feed(struct request *);
+
+/* api/badges.c: SVG badges (maturity, maintenance, reuse) */
+void api_solution_badge(struct request *);
+
 /* api/search.c */
 void api_search(struct request *);
 void api_problems(struct request *);

@@ -71,6 +71,11 @@ const struct route api_routes[] = {
 	{ GET, "/api/v1/organisations/{}/calendar.ics",
 	    api_calendar_organisation, NULL, PUB },
 
+	/* Atom feeds and SVG badges (api/feeds.c, api/badges.c). */
+	{ GET, "/api/v1/solutions/{}/feed.atom", api_solution_feed, NULL, PUB },
+	{ GET, "/api/v1/solutions/{}/badges/{}", api_solution_badge, NULL,
+	    PUB },
+
 	/* Roll-ins are abandoned by aborting them, never deleted. */
 	{ GET, "/api/v1/rollins", api_record_list, &res_rollin, 0 },
 	{ POST, "/api/v1/rollins", api_record_create, &res_rollin, 0 },
@@ -96,6 +101,7 @@ const struct route api_routes[] = {
 	{ GET, "/api/v1/reports", api_report_list, NULL, PUB },
 	{ GET, "/api/v1/reports/{}", api_report_get, NULL, PUB },
 	{ GET, "/api/v1/search", api_search, NULL, PUB },
+	{ GET, "/api/v1/feed.atom", api_feed, NULL, PUB },
 	{ GET, "/api/v1/problems", api_problems, NULL, PUB },
 	{ GET, "/api/v1/categories", api_problems, NULL, PUB },
 	{ GET, "/api/v1/events", api_events, NULL, 0 },

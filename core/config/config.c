@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/http.h>
 #include <jansson.h>
 
 #include "config/config.h"
@@ -16,7 +17,8 @@ enum setting_type {
 	SET_BOOL,
 	SET_LEVEL,
 	SET_LISTEN,
-	SET_METRICS
+	SET_METRICS,
+	SET_URL
 };
 
 /* One row per setting: the single place that names keys and variables. */
@@ -87,6 +89,11 @@ static const struct setting settings[] = {
 	{ "web_root", "ROLLIN_WEB_ROOT", STR(web_root),
 	    "directory of the web UI's static files (default: web/ beside "
 	    "the sources)" },
+	{ "public_url", "ROLLIN_PUBLIC_URL", SET_URL,
+	    offsetof(struct config, public_url),
+	    sizeof(((struct config *)0)->public_url), 0, 0,
+	    "http(s) URL under which clients reach the service, for absolute "
+	    "links and ids in feeds (default: from the request's Host)" },
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -182,6 +189,27 @@ parse_bool(const char *v, int *out)
 	return 0;
 }
 
+/* An http(s) URL with a host, no query or fragment; trailing '/' dropped. */
+static int
+check_url(const char *v)
+{
+	struct evhttp_uri *u = evhttp_uri_parse(v);
+	const char        *scheme, *host;
+	int                ok;
+
+	if (u == NULL)
+		return -1;
+	scheme = evhttp_uri_get_scheme(u);
+	host = evhttp_uri_get_host(u);
+	ok = scheme &&
+	    (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0) &&
+	    host && *host && evhttp_uri_get_query(u) == NULL &&
+	    evhttp_uri_get_fragment(u) == NULL &&
+	    evhttp_uri_get_userinfo(u) == NULL;
+	evhttp_uri_free(u);
+	return ok ? 0 : -1;
+}
+
 static int
 parse_metrics(const char *v, enum metrics_access *out, char *err, size_t errlen)
 {
@@ -219,6 +247,15 @@ apply(struct config *c, const struct setting *s, const char *v, char *err,
 			return -1;
 		}
 		/* FALLTHROUGH */
+	case SET_URL:
+		if (s->type == SET_URL && check_url(v) == -1) {
+			snprintf(err, errlen,
+			    "%s: expected an http or https URL like "
+			    "https://rollin.example.org, got '%s'",
+			    s->key, v);
+			return -1;
+		}
+		/* FALLTHROUGH */
 	case SET_STRING:
 		if (strlen(v) >= s->size || *v == '\0') {
 			snprintf(err, errlen, "%s: must be 1 to %zu characters",
@@ -226,6 +263,10 @@ apply(struct config *c, const struct setting *s, const char *v, char *err,
 			return -1;
 		}
 		memcpy(field, v, strlen(v) + 1);
+		if (s->type == SET_URL)
+			for (size_t len = strlen(field);
+			     len > 0 && field[len - 1] == '/'; len--)
+				field[len - 1] = '\0';
 		return 0;
 	case SET_INT:
 		errno = 0;

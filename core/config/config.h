@@ -37,6 +37,12 @@ struct config {
 	int checkpoint_interval;        /* seconds between WAL checkpoints */
 	enum metrics_access metrics;
 	char                web_root[CONFIG_PATH_MAX];
+	/*
+	 * "https://host[:port][/prefix]" under which clients reach the
+	 * service, without a trailing slash; "" if not set (absolute links
+	 * then follow the request's Host header).
+	 */
+	char public_url[512];
 	char plugin_dirs[CONFIG_PATH_MAX]; /* colon-separated directories */
 	/*
 	 * The config file's "plugins" mapping: plugin name -> its settings

@@ -6,6 +6,7 @@ import base64
 import os
 import unittest
 import urllib.parse
+import xml.etree.ElementTree as ET
 
 from harness import ServerTest
 
@@ -121,6 +122,11 @@ class CatalogueTest(ServerTest):
                     # test_calendar parses the feeds.
                     self.assertEqual(r.header("Content-Type"),
                                      "text/calendar; charset=utf-8", path)
+                    continue
+                if path.endswith(".atom"):
+                    root = ET.fromstring(r.raw.encode("utf-8"))
+                    self.assertEqual(root.tag,
+                                     "{http://www.w3.org/2005/Atom}feed")
                     continue
                 self.assertIsInstance(r.json, dict, path)
 

@@ -20,7 +20,7 @@ static const char *const env_vars[] = { "ROLLIN_LISTEN", "ROLLIN_DB",
 	"ROLLIN_MAX_BODY_BYTES", "ROLLIN_MAX_HEADER_BYTES",
 	"ROLLIN_REQUEST_TIMEOUT", "ROLLIN_SHUTDOWN_GRACE",
 	"ROLLIN_CHECKPOINT_INTERVAL", "ROLLIN_WEB_ROOT", "ROLLIN_METRICS",
-	NULL };
+	"ROLLIN_PUBLIC_URL", NULL };
 
 struct fixture {
 	char dir[64];
@@ -330,6 +330,39 @@ test_split_listen(void **state)
 	    -1);
 }
 
+/* Feeds build their links on public_url: an http(s) URL with a host. */
+static void
+test_public_url(void **state)
+{
+	struct config c;
+	char          err[256];
+
+	(void)state;
+	config_defaults(&c);
+	assert_string_equal(c.public_url, "");
+	assert_int_equal(config_set(&c, "public_url",
+	                     "https://rollin.example.org/katalog/", err,
+	                     sizeof(err)),
+	    0);
+	/* No trailing slash: paths are appended to it. */
+	assert_string_equal(c.public_url, "https://rollin.example.org/katalog");
+	assert_int_equal(config_set(&c, "public_url", "http://127.0.0.1:8080",
+	                     err, sizeof(err)),
+	    0);
+	assert_string_equal(c.public_url, "http://127.0.0.1:8080");
+	for (const char *const *bad = (const char *const[]){ "ftp://x.example",
+	         "rollin.example.org", "https://", "https://x.example/?a=1",
+	         "https://user@x.example", "", NULL };
+	     *bad; bad++) {
+		assert_int_equal(config_set(&c, "public_url", *bad, err,
+		                     sizeof(err)),
+		    -1);
+		assert_non_null(strstr(err, "public_url"));
+	}
+	assert_string_equal(c.public_url, "http://127.0.0.1:8080");
+	config_free(&c);
+}
+
 int
 main(void)
 {
@@ -349,6 +382,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_split_listen, setup,
 		    teardown),
+		cmocka_unit_test(test_public_url),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

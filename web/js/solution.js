@@ -3,7 +3,7 @@
 // responsible, who uses it, which checks cover the current version, what
 // adopters learned and said, and how long roll-ins typically take.
 
-import { t, label, fmtDate, fmtNumber, fmtPercent, parseDate, lang } from './i18n.js';
+import { t, label, lang, fmtDate, fmtNumber, fmtPercent, parseDate } from './i18n.js';
 import { get, getAll, organisations, orgName, currentSession, mayWrite, ApiError } from './api.js';
 import { planEditor } from './planeditor.js';
 import { cycleEditor } from './cycleeditor.js';
@@ -66,7 +66,9 @@ function header(s, overview) {
       fact('sol.rating', rating),
       fact('sol.quality', `${fmtPercent(s.completeness ? s.completeness.percent : 0)}`, missing),
       s.homepage ? fact('sol.homepage', link(s.homepage)) : null,
-      s.repository ? fact('sol.repository', link(s.repository)) : null),
+      s.repository ? fact('sol.repository', link(s.repository)) : null,
+      fact('sol.feed', el('a', { class: 'kern-link', href: feedUrl(s), type: 'application/atom+xml' },
+        t('sol.feed.link')))),
     el('p', { class: 'kern-body kern-body--small rl-publiccode' },
       el('a', {
         class: 'kern-link kern-link--small',
@@ -87,6 +89,19 @@ function calendarLink(s) {
     el('a', { class: 'kern-link', href, type: 'text/calendar', 'data-calendar': 'solution' },
       t('sol.calendar')),
     ' ', el('span', { class: 'rl-step__meta' }, t('sol.calendar.hint')));
+}
+
+// The solution's Atom feed of releases and lifecycle events, in the page's language.
+function feedUrl(s) {
+  return `/api/v1/solutions/${encodeURIComponent(s.slug)}/feed.atom${lang === 'en' ? '?lang=en' : ''}`;
+}
+
+// Lets browsers and feed readers discover the feed from the page.
+function announceFeed(s) {
+  document.head.append(el('link', {
+    rel: 'alternate', type: 'application/atom+xml', href: feedUrl(s),
+    title: t('sol.feed.title', { name: s.name }),
+  }));
 }
 
 function pageNav(ids) {
@@ -370,6 +385,7 @@ async function main() {
     return;
   }
   document.title = `${s.name} – Rollin`;
+  announceFeed(s);
   const safe = (p, fallback) => p.catch(() => fallback);
   const [overview, rel, cyc, resp, adop, st, les, fb] = await Promise.all([
     safe(get(`/solutions/${enc}/overview`), {}),
