@@ -342,6 +342,98 @@ class AccountsTest(ServerTest):
         self.assertEqual(Browser(s).sign_in(
             username="target", password="wieder falsch").status, 401)
 
+    # -- the admin API -----------------------------------------------------
+
+    def test_admins_manage_accounts_over_the_api(self):
+        s = self.server
+        owner = s.token_for("owner", "acct-a")
+        body = {"username": "api.user", "password": "ueber die API gesetzt",
+                "role": "adopter", "organisation": "acct-b",
+                "name": "Api Nutzer"}
+        # Only admins; the others learn nothing.
+        self.assertError(s.get(API + "/users", token=owner), 403,
+                         code="forbidden")
+        self.assertError(s.post(API + "/users", body, token=owner), 403)
+        self.assertError(s.get(API + "/users"), 401)
+        r = s.post(API + "/users", body, token=self.admin)
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(r.header("Location"), API + "/users/api.user")
+        self.assertEqual((r.json["username"], r.json["role"],
+                          r.json["organisation"], r.json["name"],
+                          r.json["disabled"]),
+                         ("api.user", "adopter", "acct-b", "Api Nutzer",
+                          False))
+        listed = s.get(API + "/users", token=self.admin).json["items"]
+        self.assertIn("api.user", [u["username"] for u in listed])
+        for u in listed + [r.json]:
+            self.assertFalse({"password", "password_hash", "hash"} & set(u))
+            self.assertNotIn("$argon2id$", str(u))
+        self.assertEqual(users(s)["api.user"]["organisation"], "acct-b")
+        # Refusals name the field.
+        self.assertError(s.post(API + "/users", body, token=self.admin),
+                         409, field="username")
+        self.assertError(s.post(API + "/users", dict(body, username="API.USER"),
+                                token=self.admin), 409, field="username")
+        self.assertError(s.post(API + "/users", dict(body, username="x2",
+                                                     password="kurz"),
+                                token=self.admin), 422, field="password")
+        self.assertError(s.post(API + "/users", dict(body, username="x3",
+                                                     role="chef"),
+                                token=self.admin), 422, field="role")
+        self.assertError(s.post(API + "/users", dict(body, username="x4",
+                                                     organisation="nix"),
+                                token=self.admin), 422, field="organisation")
+        missing = dict(body, username="x5")
+        del missing["password"]
+        self.assertError(s.post(API + "/users", missing, token=self.admin),
+                         422, field="password", code="missing_field")
+        self.assertError(s.post(API + "/users", dict(body, username="x6",
+                                                     pass_word="y"),
+                                token=self.admin), 422, field="pass_word")
+        self.assertFalse({"x2", "x3", "x4", "x5", "x6"} & set(users(s)))
+        # It signs in and acts as an adopter of acct-b.
+        b = Browser(s)
+        r = b.sign_in(username="api.user", password="ueber die API gesetzt")
+        self.assertEqual((r.status, r.json["role"], r.json["organisation"]),
+                         (201, "adopter", "acct-b"))
+        # A new role signs the account out; the new role applies after.
+        r = s.patch(API + "/users/API.user", {"role": "owner"},
+                    token=self.admin)
+        self.assertEqual((r.status, r.json["role"]), (200, "owner"), r)
+        self.assertFalse(b.get(API + "/session").json["signed_in"])
+        r = b.sign_in(username="api.user", password="ueber die API gesetzt")
+        self.assertEqual(r.json["role"], "owner")
+        # A new password over the API, then disabled.
+        r = s.patch(API + "/users/api.user",
+                    {"password": "ein ganz neues Passwort"}, token=self.admin)
+        self.assertEqual(r.status, 200, r)
+        self.assertNotEqual(r.json["password_changed_at"], None)
+        self.assertEqual(Browser(s).sign_in(
+            username="api.user", password="ueber die API gesetzt").status, 401)
+        r = s.patch(API + "/users/api.user", {"disabled": True},
+                    token=self.admin)
+        self.assertEqual((r.status, r.json["disabled"]), (200, True), r)
+        self.assertError(Browser(s).sign_in(
+            username="api.user", password="ein ganz neues Passwort"), 401,
+            code="account_disabled")
+        self.assertError(s.patch(API + "/users/api.user", {"disabled": "ja"},
+                                 token=self.admin), 422, field="disabled")
+        self.assertError(s.patch(API + "/users/api.user", {"username": "z"},
+                                 token=self.admin), 422, field="username")
+        self.assertError(s.patch(API + "/users/nobody", {"disabled": True},
+                                 token=self.admin), 404)
+        self.assertError(s.get(API + "/users/nobody", token=self.admin), 404)
+        self.assertEqual(s.request("DELETE", API + "/users/api.user",
+                                   token=self.admin).status, 405)
+        # The event log names who did it, never the hash.
+        events = [e for e in s.events(self.admin)
+                  if e["subject"].startswith("users/")]
+        self.assertIn("user.created", [e["type"] for e in events])
+        self.assertTrue(all("argon2" not in str(e) for e in events))
+        self.assertTrue(any(e["actor"].startswith("admin@acct-a")
+                            for e in events))
+
+
 
 class AddressThrottleTest(ServerTest):
     """Guessing across many names from one address is throttled too."""
