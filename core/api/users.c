@@ -302,7 +302,7 @@ api_user_create(struct request *req)
 	}
 	/* Before hashing, so a taken name costs nothing. */
 	if (users_find(req->db, username, &existing) == 0) {
-		reply_errorf(req, 409, "conflict", "username",
+		reply_errorf(req, 409, "duplicate", "username",
 		    "there is already a user '%s'", existing.username);
 		drop(uj);
 		return;

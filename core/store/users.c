@@ -105,7 +105,7 @@ users_create(struct db *db, const char *username, const char *display_name,
 	sqlite3_reset(st);
 	if (rc == SQLITE_CONSTRAINT) {
 		db_rollback(db);
-		return rl_fail(err, 409, "conflict", "username",
+		return rl_fail(err, 409, "duplicate", "username",
 		    "there is already a user '%s'", username);
 	}
 	if (rc != SQLITE_DONE)

@@ -355,6 +355,7 @@ class AccountsTest(ServerTest):
                          code="forbidden")
         self.assertError(s.post(API + "/users", body, token=owner), 403)
         self.assertError(s.get(API + "/users"), 401)
+        self.assertError(s.post(API + "/users", body), 401)
         r = s.post(API + "/users", body, token=self.admin)
         self.assertEqual(r.status, 201, r)
         self.assertEqual(r.header("Location"), API + "/users/api.user")
