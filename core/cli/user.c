@@ -78,8 +78,6 @@ prompt_hidden(const char *prompt, char *out, size_t outlen)
 	struct termios quiet;
 	int            rc;
 
-	fprintf(stderr, "%s", prompt);
-	fflush(stderr);
 	if (tcgetattr(STDIN_FILENO, &saved_tty) == -1)
 		return -1;
 	quiet = saved_tty;
@@ -92,6 +90,9 @@ prompt_hidden(const char *prompt, char *out, size_t outlen)
 		echo_off = 0;
 		return -1;
 	}
+	/* Only now: what is typed after the prompt must not show. */
+	fprintf(stderr, "%s", prompt);
+	fflush(stderr);
 	rc = read_line(out, outlen);
 	tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tty);
 	echo_off = 0;

@@ -7,6 +7,7 @@ throttled."""
 
 import glob
 import os
+import pty
 import sqlite3
 import subprocess
 import time
@@ -153,6 +154,48 @@ class AccountsTest(ServerTest):
             p = user_cli(s, verb + ["--help"])
             self.assertIn("without\necho", p.stdout)
             self.assertIn("--role ROLE", p.stdout)
+
+    def test_the_terminal_asks_twice_and_does_not_show_the_password(self):
+        s = self.server
+
+        def at_terminal(args, lines):
+            pid, fd = pty.fork()
+            if pid == 0:
+                os.execve(ROLLIN_BIN, [ROLLIN_BIN, "user"] + args +
+                          ["--db", s.db], s.env)
+            out = b""
+            # Each line only after its prompt: the echo is switched off
+            # (and typed-ahead input dropped) just before the prompt.
+            for prompt, line in zip((b"New password: ", b"Repeat it: "),
+                                    lines):
+                while not out.endswith(prompt):
+                    out += os.read(fd, 1024)
+                os.write(fd, line.encode() + b"\n")
+            while True:
+                try:
+                    chunk = os.read(fd, 1024)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                out += chunk
+            _, status = os.waitpid(pid, 0)
+            return os.waitstatus_to_exitcode(status), out.decode()
+
+        rc, out = at_terminal(["add", "tty.user", "--role", "owner",
+                               "--org", "acct-a"],
+                              ["am Terminal getippt", "am Terminal getippt"])
+        self.assertEqual(rc, 0, out)
+        self.assertIn("New password:", out)
+        self.assertIn("Repeat it:", out)
+        self.assertNotIn("getippt", out)
+        rc, out = at_terminal(["passwd", "tty.user"],
+                              ["erste Fassung 123", "zweite Fassung 456"])
+        self.assertEqual(rc, 1, out)
+        self.assertIn("differ", out)
+        self.assertNotIn("Fassung", out)
+        self.assertEqual(Browser(s).sign_in(
+            username="tty.user", password="am Terminal getippt").status, 201)
 
     def test_only_an_argon2id_hash_is_stored(self):
         s = self.server
