@@ -224,6 +224,18 @@ change(struct db *db, const char *verb, const char *username)
 	return 0;
 }
 
+/* How many operands a verb takes after it; -1 if it is no verb. */
+static int
+operands(const char *verb)
+{
+	if (strcmp(verb, "list") == 0)
+		return 0;
+	if (strcmp(verb, "add") == 0 || strcmp(verb, "passwd") == 0 ||
+	    strcmp(verb, "disable") == 0 || strcmp(verb, "enable") == 0)
+		return 1;
+	return -1; /* never matches: the verb itself is an argument */
+}
+
 int
 cmd_user(int argc, char **argv)
 {
@@ -279,11 +291,7 @@ cmd_user(int argc, char **argv)
 	verb = argv[optind];
 	/* Exactly the arguments each verb takes: a stray one may be a
 	 * password typed where it does not belong. */
-	if (strcmp(verb, "list") == 0 ? optind + 1 != argc
-	                              : optind + 2 != argc ||
-	            (strcmp(verb, "add") != 0 && strcmp(verb, "passwd") != 0 &&
-	                strcmp(verb, "disable") != 0 &&
-	                strcmp(verb, "enable") != 0)) {
+	if (optind + 1 + operands(verb) != argc) {
 		usage(stderr);
 		return 2;
 	}
