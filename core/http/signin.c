@@ -83,7 +83,7 @@ job_done(struct job *j)
 	struct signin_job *sj = j->arg;
 	struct request    *req = sj->req;
 	struct principal   who;
-	time_t             now = throttle_now();
+	int64_t            now = throttle_now();
 
 	pending--;
 	/* The account may have changed while the password was checked. */
@@ -159,7 +159,7 @@ signin_password(struct request *req)
 	struct signin_job *sj;
 	struct worker     *w = worker_default();
 	const char        *username, *password;
-	time_t             now = throttle_now();
+	int64_t            now = throttle_now();
 	long               wait;
 	char               address[64];
 

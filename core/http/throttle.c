@@ -1,13 +1,14 @@
 #include <ctype.h>
 #include <sodium.h>
 #include <string.h>
+#include <time.h>
 
 #include "http/throttle.h"
 
 struct entry {
 	unsigned char key[16]; /* BLAKE2b of kind and key: no names kept */
 	int           failures;
-	time_t        last, locked_until;
+	int64_t       last, locked_until; /* ms */
 	int           used;
 };
 
@@ -32,13 +33,13 @@ key_hash(enum throttle_kind kind, const char *key, unsigned char out[16])
 }
 
 static int
-stale(const struct entry *e, time_t now)
+stale(const struct entry *e, int64_t now)
 {
-	return !e->used || now - e->last > THROTTLE_FORGET;
+	return !e->used || now - e->last > (int64_t)THROTTLE_FORGET * 1000;
 }
 
 static struct entry *
-find(enum throttle_kind kind, const char *key, time_t now, int create)
+find(enum throttle_kind kind, const char *key, int64_t now, int create)
 {
 	unsigned char h[16];
 	struct entry *e, *slot = NULL;
@@ -67,17 +68,17 @@ find(enum throttle_kind kind, const char *key, time_t now, int create)
 }
 
 long
-throttle_wait(enum throttle_kind kind, const char *key, time_t now)
+throttle_wait(enum throttle_kind kind, const char *key, int64_t now)
 {
 	struct entry *e = find(kind, key, now, 0);
 
 	return e != NULL && e->locked_until > now
-	    ? (long)(e->locked_until - now)
+	    ? (long)((e->locked_until - now + 999) / 1000)
 	    : 0;
 }
 
 void
-throttle_fail(enum throttle_kind kind, const char *key, time_t now)
+throttle_fail(enum throttle_kind kind, const char *key, int64_t now)
 {
 	struct entry *e = find(kind, key, now, 1);
 	int           free_tries =
@@ -93,7 +94,7 @@ throttle_fail(enum throttle_kind kind, const char *key, time_t now)
 		lock *= 2;
 	if (lock > THROTTLE_MAX_LOCK)
 		lock = THROTTLE_MAX_LOCK;
-	e->locked_until = now + lock;
+	e->locked_until = now + (int64_t)lock * 1000;
 }
 
 void
@@ -114,11 +115,11 @@ throttle_reset(void)
 	memset(entries, 0, sizeof(entries));
 }
 
-time_t
+int64_t
 throttle_now(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

@@ -7,31 +7,31 @@
  * last failure, and a user name also on a successful sign-in. Addresses
  * are allowed more failures than names: many people may share one.
  *
- * Times are the monotonic clock's seconds, passed in, so tests can move
- * them. Only the loop thread uses the table.
+ * Times are the monotonic clock's milliseconds, passed in, so tests can
+ * move them. Only the loop thread uses the table.
  */
 #ifndef ROLLIN_HTTP_THROTTLE_H
 #define ROLLIN_HTTP_THROTTLE_H
 
-#include <time.h>
+#include <stdint.h>
 
 #define THROTTLE_FREE         5
 #define THROTTLE_FREE_ADDRESS 20
-#define THROTTLE_MAX_LOCK     900
-#define THROTTLE_FORGET       3600
+#define THROTTLE_MAX_LOCK     900  /* seconds */
+#define THROTTLE_FORGET       3600 /* seconds */
 #define THROTTLE_SLOTS        4096 /* beyond, the oldest key goes */
 
 enum throttle_kind { THROTTLE_USER, THROTTLE_ADDRESS };
 
-/* Seconds until key may try again, 0 if it may now. */
-long throttle_wait(enum throttle_kind, const char *key, time_t now);
+/* Whole seconds (rounded up) until key may try again, 0 if it may now. */
+long throttle_wait(enum throttle_kind, const char *key, int64_t now_ms);
 /* Counts a failure of key. */
-void throttle_fail(enum throttle_kind, const char *key, time_t now);
+void throttle_fail(enum throttle_kind, const char *key, int64_t now_ms);
 /* Forgets key's failures. */
 void throttle_forget(enum throttle_kind, const char *key);
 /* Forgets everything (tests). */
 void throttle_reset(void);
-/* The monotonic clock in seconds. */
-time_t throttle_now(void);
+/* The monotonic clock in milliseconds. */
+int64_t throttle_now(void);
 
 #endif

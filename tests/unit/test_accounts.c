@@ -15,6 +15,9 @@
 #include "http/throttle.h"
 #include "util/password.h"
 
+/* The throttle counts in milliseconds. */
+#define S(seconds) ((int64_t)(seconds)*1000)
+
 static void
 test_password_rules(void **state)
 {
@@ -68,7 +71,7 @@ test_password_hash_and_verify(void **state)
 static void
 test_throttle_locks_after_free_failures(void **state)
 {
-	time_t t = 1000;
+	int64_t t = S(1000);
 
 	(void)state;
 	throttle_reset();
@@ -78,34 +81,36 @@ test_throttle_locks_after_free_failures(void **state)
 	}
 	throttle_fail(THROTTLE_USER, "anna", t);
 	assert_int_equal(throttle_wait(THROTTLE_USER, "ANNA", t), 1);
-	assert_int_equal(throttle_wait(THROTTLE_USER, "anna", t + 1), 0);
+	/* A second means a whole second: what is left rounds up. */
+	assert_int_equal(throttle_wait(THROTTLE_USER, "anna", t + 999), 1);
+	assert_int_equal(throttle_wait(THROTTLE_USER, "anna", t + S(1)), 0);
 	/* Each further failure doubles the lock, up to the cap. */
-	throttle_fail(THROTTLE_USER, "anna", t + 1);
-	assert_int_equal(throttle_wait(THROTTLE_USER, "anna", t + 1), 2);
-	throttle_fail(THROTTLE_USER, "anna", t + 3);
-	assert_int_equal(throttle_wait(THROTTLE_USER, "anna", t + 3), 4);
+	throttle_fail(THROTTLE_USER, "anna", t + S(1));
+	assert_int_equal(throttle_wait(THROTTLE_USER, "anna", t + S(1)), 2);
+	throttle_fail(THROTTLE_USER, "anna", t + S(3));
+	assert_int_equal(throttle_wait(THROTTLE_USER, "anna", t + S(3)), 4);
 	for (int i = 0; i < 20; i++)
-		throttle_fail(THROTTLE_USER, "anna", t + 10);
-	assert_int_equal(throttle_wait(THROTTLE_USER, "anna", t + 10),
+		throttle_fail(THROTTLE_USER, "anna", t + S(10));
+	assert_int_equal(throttle_wait(THROTTLE_USER, "anna", t + S(10)),
 	    THROTTLE_MAX_LOCK);
 	/* Other names and addresses are untouched. */
-	assert_int_equal(throttle_wait(THROTTLE_USER, "bernd", t + 10), 0);
-	assert_int_equal(throttle_wait(THROTTLE_ADDRESS, "anna", t + 10), 0);
+	assert_int_equal(throttle_wait(THROTTLE_USER, "bernd", t + S(10)), 0);
+	assert_int_equal(throttle_wait(THROTTLE_ADDRESS, "anna", t + S(10)), 0);
 	/* Success forgets a name; time forgets it too. */
 	throttle_forget(THROTTLE_USER, "Anna");
-	assert_int_equal(throttle_wait(THROTTLE_USER, "anna", t + 10), 0);
+	assert_int_equal(throttle_wait(THROTTLE_USER, "anna", t + S(10)), 0);
 	for (int i = 0; i < THROTTLE_FREE; i++)
 		throttle_fail(THROTTLE_USER, "carl", t);
-	throttle_fail(THROTTLE_USER, "carl", t + THROTTLE_FORGET + 1);
+	throttle_fail(THROTTLE_USER, "carl", t + S(THROTTLE_FORGET + 1));
 	assert_int_equal(throttle_wait(THROTTLE_USER, "carl",
-	                     t + THROTTLE_FORGET + 1),
+	                     t + S(THROTTLE_FORGET + 1)),
 	    0);
 }
 
 static void
 test_throttle_addresses_allow_more(void **state)
 {
-	time_t t = 5000;
+	int64_t t = S(5000);
 
 	(void)state;
 	throttle_reset();
@@ -120,8 +125,8 @@ test_throttle_addresses_allow_more(void **state)
 static void
 test_throttle_table_full(void **state)
 {
-	char   key[32];
-	time_t t = 9000;
+	char    key[32];
+	int64_t t = S(9000);
 
 	(void)state;
 	throttle_reset();
@@ -130,7 +135,7 @@ test_throttle_table_full(void **state)
 	/* More keys than slots: the oldest go, the table never fails. */
 	for (int i = 0; i < THROTTLE_SLOTS + 10; i++) {
 		snprintf(key, sizeof(key), "k%d", i);
-		throttle_fail(THROTTLE_USER, key, t + 1);
+		throttle_fail(THROTTLE_USER, key, t + S(1));
 	}
 	assert_int_equal(throttle_wait(THROTTLE_USER, "victim", t), 0);
 	throttle_reset();
