@@ -13,9 +13,13 @@ import subprocess
 import time
 import unittest
 
+import yaml
+
 from harness import ROLLIN_BIN, Server, ServerTest
 
 API = "/api/v1"
+SPEC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                    "docs", "openapi.yaml")
 WRONG = "the user name or the password is wrong"
 # "rehash me please 42" hashed with weaker parameters (t=1, 8 MiB) than
 # the service uses: signing in with it must store a fresh hash.
@@ -407,7 +411,15 @@ class AccountsTest(ServerTest):
                           r.json["disabled"]),
                          ("api.user", "adopter", "acct-b", "Api Nutzer",
                           False))
-        listed = s.get(API + "/users", token=self.admin).json["items"]
+        page = s.get(API + "/users", token=self.admin).json
+        listed = page["items"]
+        # As the OpenAPI description promises.
+        with open(SPEC, encoding="utf-8") as f:
+            schemas = yaml.safe_load(f)["components"]["schemas"]
+        self.assertTrue(set(schemas["UserList"]["required"]) <= set(page))
+        for u in listed:
+            self.assertTrue(set(schemas["User"]["required"]) <= set(u), u)
+            self.assertTrue(set(u) <= set(schemas["User"]["properties"]), u)
         self.assertIn("api.user", [u["username"] for u in listed])
         for u in listed + [r.json]:
             self.assertFalse({"password", "password_hash", "hash"} & set(u))
