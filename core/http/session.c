@@ -278,8 +278,6 @@ api_session_create(struct request *req)
 		    "both");
 		return;
 	}
-	if (session_of_request(req, id) == 0)
-		session_close(id);
 	if (password) {
 		signin_password(req);
 		return;
@@ -295,6 +293,8 @@ api_session_create(struct request *req)
 		    "token must be a string");
 		return;
 	}
+	if (session_of_request(req, id) == 0)
+		session_close(id);
 	if (tokens_lookup(req->db, json_string_value(token), &who) == -1) {
 		reply_errorf(req, 401, "unauthenticated", "token",
 		    "the token is unknown or revoked");

@@ -161,7 +161,7 @@ signin_password(struct request *req)
 	const char        *username, *password;
 	int64_t            now = throttle_now();
 	long               wait;
-	char               address[64];
+	char               address[64], id[SESSION_ID_LEN];
 
 	if (string_field(req, "username", &username) == -1 ||
 	    string_field(req, "password", &password) == -1)
@@ -176,6 +176,9 @@ signin_password(struct request *req)
 		    "enter your password");
 		return;
 	}
+	/* Any session the browser had ends, whatever follows. */
+	if (session_of_request(req, id) == 0)
+		session_close(id);
 	client_address(req, address, sizeof(address));
 	wait = throttle_wait(THROTTLE_USER, username, now);
 	if (wait == 0)

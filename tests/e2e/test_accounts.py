@@ -279,6 +279,19 @@ class AccountsTest(ServerTest):
             self.assertEqual(r.error["message"], WRONG)
             self.assertIsNone(r.header("Set-Cookie"))
         self.assertEqual(wrong.raw, unknown.raw)
+        # Signing in again ends the browser's session, even if it fails;
+        # a malformed request leaves it alone.
+        b = Browser(s)
+        b.sign_in(username="known", password="richtiges Passwort")
+        r = s.post(API + "/session", {"username": "known"},
+                   headers={"Cookie": b.cookie})
+        self.assertError(r, 422, field="password")
+        self.assertTrue(b.get(API + "/session").json["signed_in"])
+        r = s.post(API + "/session", {"username": "known",
+                                      "password": "falsches Passwort"},
+                   headers={"Cookie": b.cookie})
+        self.assertError(r, 401)
+        self.assertFalse(b.get(API + "/session").json["signed_in"])
 
     def test_bad_sign_in_bodies_name_the_field(self):
         s = self.server
