@@ -16,6 +16,8 @@ static const struct command {
 	{ "serve", cmd_serve, "serve the API and web UI" },
 	{ "migrate", cmd_migrate, "apply pending database migrations" },
 	{ "token", cmd_token, "create, list and revoke access tokens" },
+	{ "user", cmd_user,
+	    "add, list, disable user accounts; set their passwords" },
 	{ "plugins", cmd_plugins, "list plugins and their state" },
 	{ "report", cmd_report, "run a report: JSON, CSV or HTML" },
 	{ "org", cmd_org, "add an organisation (to bootstrap tokens)" },

@@ -22,6 +22,12 @@ int api_parent_id(struct request *, int64_t *);
 int api_list_params(struct request *, struct list_params *,
     const char *const *reserved);
 
+/* api/users.c */
+void api_user_list(struct request *);
+void api_user_create(struct request *);
+void api_user_get(struct request *);
+void api_user_update(struct request *);
+
 /* api/solutions.c */
 void api_solution_list(struct request *);
 void api_solution_get(struct request *);

@@ -32,6 +32,7 @@ void cli_common_help(FILE *);
 int cmd_serve(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_token(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 int cmd_plugins(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_org(int argc, char **argv);

@@ -18,8 +18,10 @@ enum role {
 #define ROLES_MEMBER (ROLE_OWNER | ROLE_ONBOARDING | ROLE_ADOPTER)
 
 struct principal {
-	enum role role; /* ROLE_NONE: anonymous */
-	int64_t   token_id;
+	enum role role;     /* ROLE_NONE: anonymous */
+	int64_t   token_id; /* signed in with a token, or 0 */
+	int64_t   user_id;  /* signed in with a password, or 0 */
+	int64_t   user_gen; /* the account's generation then (users.h) */
 	int64_t   org_id;
 	char      org_slug[72];
 	char      actor[128]; /* as written into events */

@@ -46,6 +46,8 @@ reason(int status)
 		return "Unprocessable Entity";
 	case 428:
 		return "Precondition Required";
+	case 429:
+		return "Too Many Requests";
 	case 503:
 		return "Service Unavailable";
 	default:

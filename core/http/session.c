@@ -16,6 +16,7 @@
 #include "http/session.h"
 #include "store/db.h"
 #include "store/tokens.h"
+#include "store/users.h"
 #include "util/clock.h"
 
 struct session {
@@ -103,7 +104,10 @@ lookup(const char *id)
 	return NULL;
 }
 
-/* The session outlives neither its token nor the token's organisation. */
+/*
+ * The session outlives neither its token nor any change of its account
+ * (password, role, disabling: users.h).
+ */
 static int
 token_active(struct db *db, int64_t token_id)
 {
@@ -130,7 +134,10 @@ session_find(struct db *db, const char *id, struct principal *who,
 
 	if (s == NULL)
 		return -1;
-	if (expired(s, now) || !token_active(db, s->who.token_id)) {
+	if (expired(s, now) ||
+	    (s->who.user_id != 0
+	            ? !users_session_valid(db, s->who.user_id, s->who.user_gen)
+	            : !token_active(db, s->who.token_id))) {
 		forget(s);
 		return -1;
 	}
@@ -185,8 +192,8 @@ session_cookie_value(const char *h, char out[SESSION_ID_LEN])
 
 /* --- routes ---------------------------------------------------------- */
 
-static void
-set_cookie(struct request *req, const char *value, int clear)
+void
+session_set_cookie(struct request *req, const char *value, int clear)
 {
 	struct evkeyvalq *in = evhttp_request_get_input_headers(req->ev);
 	const char       *proto = evhttp_find_header(in, "X-Forwarded-Proto");
@@ -202,27 +209,33 @@ set_cookie(struct request *req, const char *value, int clear)
 	    "Set-Cookie", cookie);
 }
 
-static void
-no_store(struct request *req)
+void
+session_no_store(struct request *req)
 {
 	evhttp_add_header(evhttp_request_get_output_headers(req->ev),
 	    "Cache-Control", "no-store");
 }
 
-static json_t *
-principal_json(const struct principal *who, const char *csrf)
+json_t *
+session_principal_json(const struct principal *who, const char *csrf)
 {
-	json_t *v = json_pack("{s:b, s:s, s:s, s:s, s:s}", "signed_in", 1,
-	    "role", role_name(who->role), "organisation", who->org_slug,
-	    "actor", who->actor, "via", csrf ? "session" : "token");
+	json_t     *v = json_pack("{s:b, s:s, s:s, s:s, s:s}", "signed_in", 1,
+	        "role", role_name(who->role), "organisation", who->org_slug,
+	        "actor", who->actor, "via", csrf ? "session" : "token");
+	const char *at;
 
+	/* An account's actor is "user:NAME@ORG" (users_principal). */
+	if (who->user_id != 0 && (at = strchr(who->actor, '@')) != NULL)
+		json_object_set_new(v, "username",
+		    json_stringn(who->actor + 5,
+		        (size_t)(at - who->actor - 5)));
 	if (csrf != NULL)
 		json_object_set_new(v, "csrf_token", json_string(csrf));
 	return v;
 }
 
-static int
-request_session(struct request *req, char id[SESSION_ID_LEN])
+int
+session_of_request(struct request *req, char id[SESSION_ID_LEN])
 {
 	const char *h =
 	    evhttp_find_header(evhttp_request_get_input_headers(req->ev),
@@ -232,10 +245,11 @@ request_session(struct request *req, char id[SESSION_ID_LEN])
 }
 
 /*
- * POST /api/v1/session {"token": "..."}: signs a browser in. Any session
- * the browser had ends. The body must be JSON (the dispatcher refuses
- * other content types), which a cross-site form cannot send, so another
- * site cannot sign a visitor in under its own token.
+ * POST /api/v1/session {"token": "..."} or {"username", "password"}:
+ * signs a browser in. Any session the browser had ends. The body must be
+ * JSON (the dispatcher refuses other content types), which a cross-site
+ * form cannot send, so another site cannot sign a visitor in under its
+ * own credentials. Passwords are checked in signin.c.
  */
 void
 api_session_create(struct request *req)
@@ -243,19 +257,35 @@ api_session_create(struct request *req)
 	struct principal who;
 	const char      *key;
 	json_t          *v, *token = json_object_get(req->body, "token");
-	char             id[SESSION_ID_LEN], csrf[SESSION_CSRF_LEN];
+	char             id[SESSION_ID_LEN];
+	int              password = json_object_get(req->body, "username") ||
+	    json_object_get(req->body, "password");
 
 	json_object_foreach(req->body, key, v)
 	{
-		if (strcmp(key, "token") != 0) {
+		if (strcmp(key, "token") != 0 && strcmp(key, "username") != 0 &&
+		    strcmp(key, "password") != 0) {
 			reply_errorf(req, 422, "unknown_field", key,
-			    "%s is not a known field; send only token", key);
+			    "%s is not a known field; send token, or "
+			    "username and password",
+			    key);
 			return;
 		}
 	}
+	if (token != NULL && password) {
+		reply_errorf(req, 422, "unknown_field", "token",
+		    "send either a token or a username and password, not "
+		    "both");
+		return;
+	}
+	if (password) {
+		signin_password(req);
+		return;
+	}
 	if (token == NULL) {
 		reply_errorf(req, 422, "missing_field", "token",
-		    "token is required: an API token such as rollin_...");
+		    "token is required: an API token such as rollin_..., "
+		    "or else username and password");
 		return;
 	}
 	if (!json_is_string(token)) {
@@ -263,18 +293,27 @@ api_session_create(struct request *req)
 		    "token must be a string");
 		return;
 	}
-	if (request_session(req, id) == 0)
+	if (session_of_request(req, id) == 0)
 		session_close(id);
 	if (tokens_lookup(req->db, json_string_value(token), &who) == -1) {
 		reply_errorf(req, 401, "unauthenticated", "token",
 		    "the token is unknown or revoked");
 		return;
 	}
-	session_open(&who, id, csrf);
-	set_cookie(req, id, 0);
-	no_store(req);
-	reply_json(req, 201, principal_json(&who, csrf), 0);
+	session_answer_signin(req, &who);
+}
+
+void
+session_answer_signin(struct request *req, const struct principal *who)
+{
+	char id[SESSION_ID_LEN], csrf[SESSION_CSRF_LEN];
+
+	session_open(who, id, csrf);
+	session_set_cookie(req, id, 0);
+	session_no_store(req);
+	reply_json(req, 201, session_principal_json(who, csrf), 0);
 	sodium_memzero(id, sizeof(id));
+	sodium_memzero(csrf, sizeof(csrf));
 }
 
 /*
@@ -287,20 +326,21 @@ api_session_get(struct request *req)
 {
 	char id[SESSION_ID_LEN], csrf[SESSION_CSRF_LEN];
 
-	no_store(req);
+	session_no_store(req);
 	if (!request_signed_in(req)) {
 		reply_json(req, 200, json_pack("{s:b}", "signed_in", 0), 0);
 		return;
 	}
-	if (request_session(req, id) == 0 &&
+	if (session_of_request(req, id) == 0 &&
 	    session_find(req->db, id, NULL, csrf) == 0 &&
-	    req->who.token_id != 0 &&
+	    (req->who.token_id != 0 || req->who.user_id != 0) &&
 	    evhttp_find_header(evhttp_request_get_input_headers(req->ev),
 	        "Authorization") == NULL) {
-		reply_json(req, 200, principal_json(&req->who, csrf), 0);
+		reply_json(req, 200, session_principal_json(&req->who, csrf),
+		    0);
 		return;
 	}
-	reply_json(req, 200, principal_json(&req->who, NULL), 0);
+	reply_json(req, 200, session_principal_json(&req->who, NULL), 0);
 }
 
 /* DELETE /api/v1/session: signs out; answers 204 even if there was none. */
@@ -309,9 +349,9 @@ api_session_delete(struct request *req)
 {
 	char id[SESSION_ID_LEN];
 
-	if (request_session(req, id) == 0)
+	if (session_of_request(req, id) == 0)
 		session_close(id);
-	set_cookie(req, "", 1);
-	no_store(req);
+	session_set_cookie(req, "", 1);
+	session_no_store(req);
 	reply_empty(req, 204);
 }

@@ -57,6 +57,7 @@ test('sign-in page has no accessibility violations, also showing an error', asyn
   const page = await browser.page();
   await open(page, `${server.url}/signin.html`);
   await clean(page, 'sign-in page');
+  await page.click('#signin-use-token');
   await page.fill('#token', 'rollin_not-a-real-token');
   await page.click('#signin-submit');
   await page.waitForSelector('#token-error:not([hidden])');
@@ -90,6 +91,7 @@ test('board has no accessibility violations, signed out and signed in', async ()
   await open(page, `${server.url}/board.html`);
   await clean(page, 'board without sign-in');
   await open(page, `${server.url}/signin.html?next=%2Fboard.html`);
+  await page.click('#signin-use-token');
   await page.fill('#token', server.token('onboarding', 'dataport'));
   await page.click('#signin-submit');
   await page.waitForURL('**/board.html');

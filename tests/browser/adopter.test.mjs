@@ -59,6 +59,7 @@ test('journey 4: an adopter reports costs and the savings appear in the report',
 
   // Sign in and go from the solution page to the cost form.
   await open(page, `${server.url}/signin.html?next=${encodeURIComponent(`/solution.html?slug=${SLUG}`)}`);
+  await page.click('#signin-use-token');
   await page.fill('#token', token);
   await page.click('#signin-submit');
   await page.waitForURL(`**/solution.html?slug=${SLUG}`);
@@ -323,6 +324,7 @@ test('each role sees only the forms it may send, and the server refuses the rest
 
   // An onboarding team may share lessons, but neither costs nor ratings.
   await open(page, `${server.url}/signin.html?next=${encodeURIComponent(`/solution.html?slug=${SLUG}`)}`);
+  await page.click('#signin-use-token');
   await page.fill('#token', server.token('onboarding', 'dataport'));
   await page.click('#signin-submit');
   await page.waitForURL(`**/solution.html?slug=${SLUG}`);

@@ -36,6 +36,7 @@ test('journey 2: an onboarding team moves a roll-in to live', async () => {
   await page.waitForSelector('body[data-ready="true"]');
 
   // A wrong token: the message sits at the field, the text stays.
+  await page.click('#signin-use-token');
   await page.fill('#token', 'rollin_wrong');
   await page.keyboard.press('Enter');
   await page.waitForSelector('#token-error:not([hidden])');

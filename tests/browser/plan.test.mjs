@@ -23,6 +23,7 @@ const SLUG = 'abfallkalender-app';
 
 async function signIn(page, token) {
   await open(page, `${server.url}/signin.html?next=${encodeURIComponent(`/solution.html?slug=${SLUG}`)}`);
+  await page.click('#signin-use-token');
   await page.fill('#token', token);
   await page.click('#signin-submit');
   await page.waitForURL(`**/solution.html?slug=${SLUG}`);

@@ -8,9 +8,10 @@ import { t } from './i18n.js';
 const BASE = '/api/v1';
 
 export class ApiError extends Error {
-  constructor({ status = 0, code = 'network', message = '', field = null, network = false }) {
+  constructor({ status = 0, code = 'network', message = '', field = null, network = false, retryAfter = null }) {
     super(message || code);
     this.status = status;
+    this.retryAfter = retryAfter;
     this.code = code;
     this.field = field;
     this.network = network;
@@ -71,6 +72,7 @@ async function request(path, { method = 'GET', body, rev } = {}) {
       code: e.code || `http_${res.status}`,
       message: e.message || res.statusText,
       field: e.field || null,
+      retryAfter: Number(res.headers.get('Retry-After')) || null,
     });
   }
   return { data, etag: res.headers.get('ETag'), status: res.status };
@@ -116,8 +118,9 @@ export async function loadSession() {
   return session;
 }
 
-export async function signIn(token) {
-  session = await post('/session', { token });
+// Signs in with a token (a string) or with { username, password }.
+export async function signIn(credentials) {
+  session = await post('/session', typeof credentials === 'string' ? { token: credentials } : credentials);
   return session;
 }
 
