@@ -118,6 +118,9 @@ export async function startBrowser() {
     viewport: { width: 1280, height: 900 },
     locale: 'de-DE',
     timezoneId: 'Europe/Berlin',
+    // Users who ask for less motion get no smooth scrolling (rollin.css);
+    // the tests ask too, so that nothing moves under a click.
+    reducedMotion: 'reduce',
   });
   context.setDefaultTimeout(15000);
   const errors = [];

@@ -112,7 +112,10 @@ test('journey 3: an owner adds a maintenance cycle and moves its dates', async (
   await page.fill('#cy-release-date', '2027-10-01');
   await page.fill('#cy-support-until', '2027-03-31');
   await page.fill('#cy-eol', '2030-03-31');
-  await page.check('#cy-lts');
+  // By keyboard: focus the box and press Space.
+  await page.focus('#cy-lts');
+  await page.keyboard.press('Space');
+  assert.ok(await page.isChecked('#cy-lts'), 'Space ticks the LTS box');
   await page.click('#cy-submit');
   await page.waitForSelector('#cy-support-until-error:not([hidden])');
   assert.match(await page.locator('#cy-support-until-error').innerText(),
