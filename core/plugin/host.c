@@ -255,9 +255,9 @@ rl_failed:
 	    !(id == 0 && (k->res->flags & R_ADMIN_CREATE)))
 		fail(err, 403, why.field,
 		    "this %s belongs to another organisation: an import by "
-		    "%s of '%s' writes only that organisation's records",
-		    k->res->name, role_name(call->who->role),
-		    call->who->org_slug);
+		    "organisation '%s' (role %s) writes only its own records",
+		    k->res->name, call->who->org_slug,
+		    role_name(call->who->role));
 	else
 		fail(err, why.status, why.field, "%s", why.message);
 done:
