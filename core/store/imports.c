@@ -124,7 +124,10 @@ row(sqlite3_stmt *st, int with_rejected)
 	    (json_int_t)sqlite3_column_int64(st, 9), "rejected",
 	    (json_int_t)json_array_size(rejected));
 	if (out != NULL && with_rejected) {
-		json_array_foreach(rejected, i, item) position(item);
+		json_array_foreach(rejected, i, item)
+		{
+			position(item);
+		}
 		json_object_set(out, "rejected", rejected);
 	}
 	json_decref(rejected);

@@ -32,7 +32,7 @@ json_t *imports_get(struct db *, int64_t id, int64_t org_id);
  * newest); org_id as for imports_get. Items carry the counts, not the
  * rejected records. *more is set if older ones follow.
  */
-json_t *imports_list(struct db *, int64_t org_id, int64_t before, int limit,
-    int *more);
+json_t *
+imports_list(struct db *, int64_t org_id, int64_t before, int limit, int *more);
 
 #endif
