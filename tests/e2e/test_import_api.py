@@ -15,6 +15,8 @@ import yaml
 from harness import Server, ServerTest
 
 API = "/api/v1"
+SPEC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                    "docs", "openapi.yaml")
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
                         "fixtures")
 
@@ -80,8 +82,20 @@ class ImportApiTest(unittest.TestCase):
         return len(self.server.all_items(API + path + "?limit=500",
                                          token=self.admin))
 
+    def assertDescribed(self, doc, schema):
+        """doc has every property docs/openapi.yaml requires of schema."""
+        with open(SPEC, encoding="utf-8") as f:
+            schemas = yaml.safe_load(f)["components"]["schemas"]
+        parts = schemas[schema].get("allOf", [schemas[schema]])
+        for part in parts:
+            if "$ref" in part:
+                part = schemas[part["$ref"].rsplit("/", 1)[1]]
+            missing = set(part.get("required", [])) - set(doc)
+            self.assertEqual(missing, set(), (schema, doc))
+
     def assertReport(self, r, plugin, counts):
         self.assertEqual(r.status, 201, r)
+        self.assertDescribed(r.json, "Import")
         self.assertEqual(r.header("Location"),
                          API + "/imports/%d" % r.json["id"])
         self.assertEqual(r.json["plugin"], plugin)
@@ -182,6 +196,27 @@ class ImportApiTest(unittest.TestCase):
             if s["name"] == "Ulmer Portal"]
         self.assertEqual([s["owner"] for s in mine], ["stadt-ulm"])
 
+        # Nor can they take over another organisation's solution by
+        # naming themselves in a file with its repository.
+        r = self.upload(foreign, token=self.admin)
+        self.assertEqual(r.json["counts"]["rejected"], 0, r.json)
+        koeln = [s for s in self.server.all_items(
+            API + "/solutions?limit=500", token=self.admin)
+            if s["name"] == "Fremdportal"]
+        self.assertEqual([s["owner"] for s in koeln], ["stadt-koeln"])
+        hijack = foreign.replace("repoOwner: Stadt Köln",
+                                 "repoOwner: Stadt Ulm").replace(
+                                     "name: Fremdportal", "name: Gekapert")
+        r = self.upload(hijack, token=self.ulm)
+        self.assertEqual(r.json["counts"],
+                         {"imported": 0, "updated": 0, "rejected": 1}, r.json)
+        self.assertIn("belongs to another organisation",
+                      r.json["rejected"][0]["message"])
+        after = self.server.get(API + "/solutions/" + koeln[0]["slug"],
+                                token=self.admin).json
+        self.assertEqual((after["name"], after["owner"], after["rev"]),
+                         ("Fremdportal", "stadt-koeln", koeln[0]["rev"]))
+
     def test_who_may_import(self):
         body = PORTAL.format(name="X", slug="x", owner="Stadt Ulm")
         self.assertError(self.upload(body), 401)
@@ -245,6 +280,10 @@ class ImportApiTest(unittest.TestCase):
         self.assertIsNone(second.json["next"])
         self.assertEqual(first.json["items"][1]["by"]["organisation"],
                          "stadt-ulm")
+        self.assertDescribed(first.json, "ImportList")
+        for item in first.json["items"]:
+            self.assertDescribed(item, "ImportSummary")
+            self.assertNotIn("rejected", item)
 
         # Owners see their organisation's only.
         mine = self.server.get(API + "/imports", token=self.ulm)
