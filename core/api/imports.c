@@ -235,14 +235,19 @@ type_index(const char *ctype)
 	return -1;
 }
 
-/* A file name is shown in positions ("publiccode.yml:3:5"): one line. */
+/*
+ * A file name is shown in positions ("publiccode.yml:3:5"): one line of
+ * UTF-8 (JSON carries it).
+ */
 static int
 name_ok(const char *name)
 {
-	size_t n = strlen(name);
+	size_t  n = strlen(name);
+	json_t *utf8;
 
-	if (n == 0 || n > IMPORT_NAME_MAX)
+	if (n == 0 || n > IMPORT_NAME_MAX || (utf8 = json_string(name)) == NULL)
 		return 0;
+	json_decref(utf8);
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
 			return 0;
@@ -291,8 +296,8 @@ api_import_create(struct request *req)
 	}
 	if (file != NULL && !name_ok(file)) {
 		reply_errorf(req, 400, "invalid_parameter", "name",
-		    "name must be a file name of 1 to %d characters on one "
-		    "line",
+		    "name must be a file name of 1 to %d bytes of UTF-8 on "
+		    "one line",
 		    IMPORT_NAME_MAX);
 		return;
 	}

@@ -247,6 +247,12 @@ class ImportApiTest(unittest.TestCase):
         self.assertError(self.upload("a: b", token=self.admin,
                                      query="?name=" + "x" * 201),
                          400, field="name")
+        self.assertError(self.upload("a: b", token=self.admin,
+                                     query="?name=%FF.yml"),
+                         400, field="name")
+        self.assertError(self.upload("a: b", token=self.admin,
+                                     query="?name=a%0Ab.yml"),
+                         400, field="name")
 
     def test_an_explicit_plugin_wins_over_the_media_type(self):
         r = self.upload(fixture("csv", "kosten-komma.csv"),
