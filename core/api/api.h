@@ -57,6 +57,11 @@ void api_deliveries_list(struct request *);
 void api_deliveries_status(struct request *);
 void api_delivery_retry(struct request *);
 
+/* api/imports.c */
+void api_import_create(struct request *);
+void api_import_list(struct request *);
+void api_import_get(struct request *);
+
 /* api/reports.c */
 void api_report_list(struct request *);
 void api_report_get(struct request *);

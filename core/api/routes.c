@@ -102,6 +102,11 @@ const struct route api_routes[] = {
 	CRUD("products", res_product),
 	CRUD("products/{}/cycles", res_product_cycle),
 
+	/* Imports run importer plugins on a file sent as the body. */
+	{ GET, "/api/v1/imports", api_import_list, NULL, 0 },
+	{ POST, "/api/v1/imports", api_import_create, NULL, ROUTE_NO_BODY },
+	{ GET, "/api/v1/imports/{}", api_import_get, NULL, 0 },
+
 	{ GET, "/api/v1/reports", api_report_list, NULL, PUB },
 	{ GET, "/api/v1/reports/{}", api_report_get, NULL, PUB },
 	{ GET, "/api/v1/search", api_search, NULL, PUB },

@@ -247,7 +247,19 @@ host_upsert(struct rollin_call *call, const char *kind, const char *json,
 	rc = 0;
 	goto done;
 rl_failed:
-	fail(err, why.status, why.field, "%s", why.message);
+	/*
+	 * An import by an owner writes for the owner's organisation only;
+	 * the store's generic refusal would not say that this is the reason.
+	 */
+	if (why.status == 403 && call->who && call->who->role != ROLE_ADMIN &&
+	    !(id == 0 && (k->res->flags & R_ADMIN_CREATE)))
+		fail(err, 403, why.field,
+		    "this %s belongs to another organisation: an import by "
+		    "organisation '%s' (role %s) writes only its own records",
+		    k->res->name, call->who->org_slug,
+		    role_name(call->who->role));
+	else
+		fail(err, why.status, why.field, "%s", why.message);
 done:
 	json_decref(doc);
 	return rc;

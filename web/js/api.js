@@ -27,6 +27,7 @@ export class ApiError extends Error {
       stale: 'error.stale',
       invalid_transition: 'error.invalid_transition',
       not_found: 'error.not_found',
+      too_large: 'error.too_large',
     }[this.code];
     const server = this.message ? t('error.server', { message: this.message }) : '';
     return [ours ? t(ours) : t('error.generic'), server].filter(Boolean).join(' ');
@@ -39,9 +40,11 @@ export function currentSession() {
   return session;
 }
 
-async function request(path, { method = 'GET', body, rev } = {}) {
+// raw: a Blob or File sent as it is, with type as its Content-Type.
+async function request(path, { method = 'GET', body, rev, raw, type } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (raw !== undefined) headers['Content-Type'] = type;
   if (rev) headers['If-Match'] = `"${rev}"`;
   if (method !== 'GET' && session.csrf_token) headers['X-CSRF-Token'] = session.csrf_token;
   let res;
@@ -49,7 +52,7 @@ async function request(path, { method = 'GET', body, rev } = {}) {
     res = await fetch(BASE + path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: raw !== undefined ? raw : (body === undefined ? undefined : JSON.stringify(body)),
       credentials: 'same-origin',
       cache: 'no-store',
     });
@@ -99,6 +102,11 @@ export async function getAll(path, pages = 20) {
 
 export async function post(path, body) {
   return (await request(path, { method: 'POST', body })).data;
+}
+
+// Sends a file as the body of a POST (imports).
+export async function upload(path, file, type) {
+  return (await request(path, { method: 'POST', raw: file, type })).data;
 }
 
 export async function patch(path, body, rev) {
