@@ -2,7 +2,9 @@
  * Lists of records: filters on declared fields, sorting on declared
  * columns, and keyset pagination. The cursor is the last row's sort value
  * and id, base64url-encoded JSON, so a page is found by an index seek and
- * rows written meanwhile neither repeat nor vanish.
+ * rows written meanwhile neither repeat nor vanish. Names (F_COLLATE) sort
+ * in German dictionary order by their stored sort key, and their cursor
+ * carries that key (base64url), so that it compares as ORDER BY orders.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include "store/db.h"
 #include "store/record.h"
 #include "store/record_sql.h"
+#include "util/german.h"
 #include "util/strbuf.h"
 
 #define LIST_DEFAULT_LIMIT 50
@@ -41,6 +44,53 @@ cursor_encode(json_t *value, int64_t id)
 	free(raw);
 	json_decref(c);
 	return out;
+}
+
+/* The cursor value of a collated text: its sort key, base64url. */
+static json_t *
+key_value(json_t *text)
+{
+	unsigned char *key;
+	size_t         len, olen;
+	char          *out;
+	json_t        *v;
+
+	if (!json_is_string(text) ||
+	    german_sort_key(json_string_value(text),
+	        (int)json_string_length(text), &key, &len) == -1)
+		return NULL;
+	olen = sodium_base64_ENCODED_LEN(len,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	if ((out = malloc(olen)) == NULL) {
+		free(key);
+		return NULL;
+	}
+	sodium_bin2base64(out, olen, key, len,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	free(key);
+	v = json_string(out);
+	free(out);
+	return v;
+}
+
+/* Binds the sort key that a cursor's value carries; -1 if it is none. */
+static int
+bind_key(sqlite3_stmt *st, int idx, json_t *v)
+{
+	const char    *s = json_string_value(v);
+	size_t         cap, len;
+	unsigned char *key;
+
+	if (s == NULL || (cap = strlen(s) * 3 / 4 + 4) == 0 ||
+	    (key = malloc(cap)) == NULL)
+		return -1;
+	if (sodium_base642bin(key, cap, s, strlen(s), NULL, &len, NULL,
+	        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
+		free(key);
+		return -1;
+	}
+	sqlite3_bind_blob64(st, idx, key, len, free);
+	return 0;
 }
 
 static json_t *
@@ -164,13 +214,17 @@ extra_filter(const struct list_filter *extra, const char *name,
 	return 0;
 }
 
-/* The SQL expression to sort by, if name may be sorted on; NULL if not. */
+/*
+ * The SQL expression to sort by, if name may be sorted on; -1 if not.
+ * *collated tells whether it is a German sort key.
+ */
 static int
 sort_column(const struct resource *res, const char *name, char *expr,
-    size_t len)
+    size_t len, int *collated)
 {
 	static const char *const meta[] = { "created_at", "updated_at", NULL };
 
+	*collated = 0;
 	if (strcmp(name, "id") == 0) {
 		snprintf(expr, len, "t.id");
 		return 0;
@@ -183,7 +237,9 @@ sort_column(const struct resource *res, const char *name, char *expr,
 	for (const struct field *f = res->fields; f->name; f++)
 		if (strcmp(f->name, name) == 0 && (f->flags & F_SORT) &&
 		    f->type != FT_REF) {
-			snprintf(expr, len, "t.%s", name);
+			*collated = (f->flags & F_COLLATE) != 0;
+			snprintf(expr, len, *collated ? "t.%s_key" : "t.%s",
+			    name);
 			return 0;
 		}
 	return -1;
@@ -203,7 +259,7 @@ record_list(struct db *db, const struct resource *res, int64_t parent_id,
 	json_t               *cur = NULL, *last_value = NULL;
 	sqlite3_stmt         *st;
 	char                  expr[96];
-	int                   nb = 0, desc = 0, limit, rc, count = 0;
+	int                   nb = 0, desc = 0, limit, rc, count = 0, collated;
 	int64_t               last_id = 0;
 
 	*items = NULL;
@@ -226,7 +282,7 @@ record_list(struct db *db, const struct resource *res, int64_t parent_id,
 	    (resource_field(res, sort)->flags & F_PRIVATE))
 		return rl_fail(err, 400, "invalid_parameter", "sort",
 		    "sign in to sort %s by %s", res->plural, sort);
-	if (sort_column(res, sort, expr, sizeof(expr)) == -1)
+	if (sort_column(res, sort, expr, sizeof(expr), &collated) == -1)
 		return rl_fail(err, 400, "invalid_parameter", "sort",
 		    "cannot "
 		    "sort %s by '%s'",
@@ -282,7 +338,15 @@ record_list(struct db *db, const struct resource *res, int64_t parent_id,
 	}
 	if (cur) {
 		json_t *v = json_array_get(cur, 0);
-		if (json_is_integer(v))
+		if (collated) {
+			if (bind_key(st, nb + 1, v) == -1) {
+				sqlite3_reset(st);
+				rl_fail(err, 400, "invalid_parameter", "cursor",
+				    "the cursor is not one this service "
+				    "handed out");
+				goto fail;
+			}
+		} else if (json_is_integer(v))
 			sqlite3_bind_int64(st, nb + 1, json_integer_value(v));
 		else
 			db_bind_text(st, nb + 1, json_string_value(v));
@@ -298,9 +362,12 @@ record_list(struct db *db, const struct resource *res, int64_t parent_id,
 		memset(&r, 0, sizeof(r));
 		row_to_record(db, q, st, &r);
 		json_decref(last_value);
-		last_value = strcmp(sort, "id") == 0
-		    ? json_integer(r.id)
-		    : json_incref(json_object_get(r.doc, sort));
+		if (strcmp(sort, "id") == 0)
+			last_value = json_integer(r.id);
+		else if (collated)
+			last_value = key_value(json_object_get(r.doc, sort));
+		else
+			last_value = json_incref(json_object_get(r.doc, sort));
 		last_id = r.id;
 		json_array_append_new(*items, record_show(db, res, &r, who));
 		record_clear(&r);

@@ -1,0 +1,66 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "store/db.h"
+#include "store/sort_keys.h"
+#include "util/german.h"
+#include "util/log.h"
+
+/* The F_COLLATE fields of domain/catalogue.c and domain/product.c. */
+static const struct {
+	const char *table, *column;
+} keyed[] = {
+	{ "organisations", "name" },
+	{ "contacts", "name" },
+	{ "solutions", "name" },
+	{ "products", "label" },
+};
+
+int
+sort_keys_refresh(struct db *db)
+{
+	const char   *now = german_collation_version(), *was;
+	sqlite3_stmt *st;
+	char          sql[160];
+	int           all;
+
+	if (db_schema_version(db) < 7 ||
+	    (st = db_prepare(db, "SELECT version FROM collation")) == NULL)
+		return db_schema_version(db) < 7 ? 0 : -1;
+	was = sqlite3_step(st) == SQLITE_ROW ? db_column_text(st, 0) : "";
+	all = strcmp(was ? was : "", now) != 0;
+	sqlite3_reset(st);
+	if (db_begin(db) == -1)
+		return -1;
+	for (size_t i = 0; i < sizeof(keyed) / sizeof(keyed[0]); i++) {
+		/* A missing key is found by a seek in the key's index. */
+		if (all)
+			snprintf(sql, sizeof(sql),
+			    "UPDATE %s SET %s_key = rollin_sort_key(%s)",
+			    keyed[i].table, keyed[i].column, keyed[i].column);
+		else
+			snprintf(sql, sizeof(sql),
+			    "UPDATE %s SET %s_key = rollin_sort_key(%s) "
+			    "WHERE %s_key IS NULL",
+			    keyed[i].table, keyed[i].column, keyed[i].column,
+			    keyed[i].column);
+		if (db_exec(db, sql) == -1)
+			goto fail;
+	}
+	if ((st = db_prepare(db, "UPDATE collation SET version = ?")) == NULL)
+		goto fail;
+	db_bind_text(st, 1, now);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_reset(st);
+		goto fail;
+	}
+	sqlite3_reset(st);
+	if (db_commit(db) == -1)
+		return -1;
+	if (all)
+		log_info("sort keys made for collation version %s", now);
+	return 0;
+fail:
+	db_rollback(db);
+	return -1;
+}
