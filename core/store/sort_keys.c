@@ -16,6 +16,28 @@ static const struct {
 	{ "products", "label" },
 };
 
+/* Whether a row lacks its key; 1 if that cannot be told. */
+static int
+keys_missing(struct db *db)
+{
+	sqlite3_stmt *st;
+	char          sql[128];
+	int           rc;
+
+	for (size_t i = 0; i < sizeof(keyed) / sizeof(keyed[0]); i++) {
+		snprintf(sql, sizeof(sql),
+		    "SELECT 1 FROM %s WHERE %s_key IS NULL LIMIT 1",
+		    keyed[i].table, keyed[i].column);
+		if ((st = db_prepare(db, sql)) == NULL)
+			return 1;
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return 1;
+	}
+	return 0;
+}
+
 int
 sort_keys_refresh(struct db *db)
 {
@@ -30,6 +52,9 @@ sort_keys_refresh(struct db *db)
 	was = sqlite3_step(st) == SQLITE_ROW ? db_column_text(st, 0) : "";
 	all = strcmp(was ? was : "", now) != 0;
 	sqlite3_reset(st);
+	/* Most starts have nothing to do, and then write nothing. */
+	if (!all && !keys_missing(db))
+		return 0;
 	if (db_begin(db) == -1)
 		return -1;
 	for (size_t i = 0; i < sizeof(keyed) / sizeof(keyed[0]); i++) {

@@ -7,6 +7,7 @@ words whether they are spelt with umlauts or transliterated ("gebuehren",
 import base64
 import json
 import random
+import sqlite3
 import urllib.parse
 
 from harness import ServerTest
@@ -168,3 +169,37 @@ class SortingTest(ServerTest):
         # The name outranks the summary as before.
         self.assertEqual(self.hits("Gebührenrechner")[:1],
                          self.hits("gebuehrenrechner")[:1])
+
+
+class SortKeysTest(ServerTest):
+    """The database stays plain SQLite: rows written by another tool, and
+    keys made by another ICU version, are put right at the next start."""
+    DEMO = True
+    DEMO_TEMPLATE = True
+
+    def test_keys_are_made_again_at_start(self):
+        s = self.server
+        before = [x["slug"] for x in s.all_items(
+            API + "/organisations?sort=name&limit=7")]
+        s.stop()
+        con = sqlite3.connect(s.db)
+        with con:
+            # What the sqlite3 shell can do: it has no sort key function.
+            con.execute("INSERT INTO organisations (slug, name, kind, "
+                        "created_at, updated_at, updated_by) VALUES "
+                        "('shell-org', 'Ämterverbund Shell', 'other', "
+                        "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', "
+                        "'shell')")
+            # As after an ICU upgrade: keys of another collation version.
+            con.execute("UPDATE organisations SET name_key = x'00'")
+            con.execute("UPDATE collation SET version = '0.0'")
+        con.close()
+        s.start()
+        after = [x["slug"] for x in s.all_items(
+            API + "/organisations?sort=name&limit=7")]
+        self.assertEqual([x for x in after if x != "shell-org"], before)
+        names = [x["name"] for x in s.all_items(
+            API + "/organisations?sort=name&limit=7")]
+        i = names.index("Ämterverbund Shell")
+        self.assertLess(names[i - 1].casefold(), "amter")
+        self.assertGreater(names[i + 1].casefold(), "amter")
