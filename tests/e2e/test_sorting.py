@@ -203,3 +203,52 @@ class SortKeysTest(ServerTest):
         i = names.index("Ämterverbund Shell")
         self.assertLess(names[i - 1].casefold(), "amter")
         self.assertGreater(names[i + 1].casefold(), "amter")
+
+
+class SpellingsFollowChangesTest(ServerTest):
+    """The transliterations in the search index follow every change."""
+    DEMO = True
+    DEMO_TEMPLATE = True
+
+    def hits(self, text):
+        r = self.server.get(API + "/search?limit=100&q=" + q(text))
+        self.assertEqual(r.status, 200, r)
+        return r.json
+
+    def test_renamed_solution_and_changed_lesson(self):
+        s = self.server
+        admin = s.token_for("admin", "bmi")
+        r = s.post(API + "/solutions",
+                   {"slug": "sp-aerzte", "name": "Ärztliche Bescheinigung",
+                    "owner": "bmi", "maturity": "pilot"}, token=admin)
+        self.assertEqual(r.status, 201, r)
+        slugs = [x["slug"] for x in self.hits("aerztliche")["items"]]
+        self.assertEqual(slugs, ["sp-aerzte"])
+        r = s.patch(API + "/solutions/sp-aerzte",
+                    {"name": "Amtsarzt-Bescheinigung"},
+                    etag=r.header("ETag"), token=admin)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(self.hits("aerztliche")["items"], [])
+        self.assertEqual([x["slug"] for x in
+                          self.hits("amtsarzt")["items"]], ["sp-aerzte"])
+
+        r = s.post(API + "/lessons",
+                   {"solution": "sp-aerzte", "organisation": "bmi",
+                    "category": "legal",
+                    "title": "Gebührenordnung früh klären",
+                    "text": "Die Satzung regelt die Gebühren."},
+                   token=admin)
+        self.assertEqual(r.status, 201, r)
+        lesson = r.json["id"]
+        for text in ("gebuehrenordnung", "Gebührenordnung"):
+            self.assertIn(lesson, [x["id"] for x in
+                                   self.hits(text)["lessons"]], text)
+        r = s.patch(API + "/lessons/%d" % lesson,
+                    {"title": "Satzung früh klären",
+                     "text": "Die Satzung regelt alles."},
+                    etag=r.header("ETag"), token=admin)
+        self.assertEqual(r.status, 200, r)
+        self.assertNotIn(lesson, [x["id"] for x in
+                                  self.hits("gebuehrenordnung")["lessons"]])
+        self.assertIn(lesson, [x["id"] for x in
+                               self.hits("fruh satzung")["lessons"]])
