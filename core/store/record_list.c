@@ -3,8 +3,8 @@
  * columns, and keyset pagination. The cursor is the last row's sort value
  * and id, base64url-encoded JSON, so a page is found by an index seek and
  * rows written meanwhile neither repeat nor vanish. Names (F_COLLATE) sort
- * in German dictionary order by their stored sort key, and their cursor
- * carries that key (base64url), so that it compares as ORDER BY orders.
+ * in German dictionary order by their stored sort key, and a cursor's
+ * name is compared by its key, as ORDER BY orders.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -46,49 +46,22 @@ cursor_encode(json_t *value, int64_t id)
 	return out;
 }
 
-/* The cursor value of a collated text: its sort key, base64url. */
-static json_t *
-key_value(json_t *text)
-{
-	unsigned char *key;
-	size_t         len, olen;
-	char          *out;
-	json_t        *v;
-
-	if (!json_is_string(text) ||
-	    german_sort_key(json_string_value(text),
-	        (int)json_string_length(text), &key, &len) == -1)
-		return NULL;
-	olen = sodium_base64_ENCODED_LEN(len,
-	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	if ((out = malloc(olen)) == NULL) {
-		free(key);
-		return NULL;
-	}
-	sodium_bin2base64(out, olen, key, len,
-	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	free(key);
-	v = json_string(out);
-	free(out);
-	return v;
-}
-
-/* Binds the sort key that a cursor's value carries; -1 if it is none. */
+/*
+ * Binds the sort key of the name that a cursor carries; -1 if it carries
+ * none. The cursor carries the name rather than its key: a key may be
+ * forty times as long as its name, and the name is made into the key
+ * that the rows were stored with, by the same collator.
+ */
 static int
 bind_key(sqlite3_stmt *st, int idx, json_t *v)
 {
-	const char    *s = json_string_value(v);
-	size_t         cap, len;
 	unsigned char *key;
+	size_t         len;
 
-	if (s == NULL || (cap = strlen(s) * 3 / 4 + 4) == 0 ||
-	    (key = malloc(cap)) == NULL)
+	if (!json_is_string(v) ||
+	    german_sort_key(json_string_value(v), (int)json_string_length(v),
+	        &key, &len) == -1)
 		return -1;
-	if (sodium_base642bin(key, cap, s, strlen(s), NULL, &len, NULL,
-	        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
-		free(key);
-		return -1;
-	}
 	sqlite3_bind_blob64(st, idx, key, len, free);
 	return 0;
 }
@@ -364,8 +337,6 @@ record_list(struct db *db, const struct resource *res, int64_t parent_id,
 		json_decref(last_value);
 		if (strcmp(sort, "id") == 0)
 			last_value = json_integer(r.id);
-		else if (collated)
-			last_value = key_value(json_object_get(r.doc, sort));
 		else
 			last_value = json_incref(json_object_get(r.doc, sort));
 		last_id = r.id;
