@@ -54,7 +54,7 @@ fts_query(const char *q)
 	     word != NULL && n < SEARCH_MAX_TERMS;
 	     word = strtok_r(NULL, " \t\r\n", &save)) {
 		strbuf_add(&b, n++ ? " AND " : "");
-		spelt = german_spellings(word);
+		spelt = german_transliterate(word);
 		if (spelt == NULL || *spelt == '\0') {
 			add_term(&b, word);
 		} else {

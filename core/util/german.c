@@ -172,3 +172,20 @@ german_spellings(const char *s)
 	}
 	return b.s ? strbuf_take(&b) : strdup("");
 }
+
+char *
+german_transliterate(const char *s)
+{
+	struct strbuf b = { 0 };
+
+	pthread_once(&once, open_icu);
+	if (trans == NULL)
+		return NULL;
+	if (!has_umlaut(s, strlen(s)))
+		return strdup("");
+	if (add_spelling(&b, s, strlen(s)) == -1) {
+		strbuf_free(&b);
+		return NULL;
+	}
+	return b.s ? strbuf_take(&b) : strdup("");
+}

@@ -32,4 +32,10 @@ const char *german_collation_version(void);
  */
 char *german_spellings(const char *s);
 
+/*
+ * s transliterated as a whole ("Straßen-Ämter" gives "Strassen-Aemter"),
+ * malloc'd; "" if s has no umlaut or ß; NULL if out of memory or ICU fails.
+ */
+char *german_transliterate(const char *s);
+
 #endif

@@ -111,6 +111,20 @@ test_spellings(void **state)
 	    "");
 }
 
+static void
+test_transliterate(void **state)
+{
+	char *got;
+
+	(void)state;
+	got = german_transliterate("Straßen-Ämter");
+	assert_string_equal(got, "Strassen-Aemter");
+	free(got);
+	got = german_transliterate("Michael");
+	assert_string_equal(got, "");
+	free(got);
+}
+
 int
 main(void)
 {
@@ -119,6 +133,7 @@ main(void)
 		cmocka_unit_test(test_case_and_umlauts_only_break_ties),
 		cmocka_unit_test(test_key_of_bad_utf8),
 		cmocka_unit_test(test_spellings),
+		cmocka_unit_test(test_transliterate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
