@@ -46,9 +46,21 @@ sort_keys_refresh(struct db *db)
 	char          sql[160];
 	int           all;
 
-	if (db_schema_version(db) < 7 ||
-	    (st = db_prepare(db, "SELECT version FROM collation")) == NULL)
-		return db_schema_version(db) < 7 ? 0 : -1;
+	/* Before the migration that adds the keys, there are none to make. */
+	st = db_prepare(db,
+	    "SELECT count(*) FROM sqlite_schema WHERE "
+	    "type = 'table' AND name = 'collation'");
+	if (st == NULL || sqlite3_step(st) != SQLITE_ROW) {
+		if (st != NULL)
+			sqlite3_reset(st);
+		return -1;
+	}
+	all = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (all == 0)
+		return 0;
+	if ((st = db_prepare(db, "SELECT version FROM collation")) == NULL)
+		return -1;
 	was = sqlite3_step(st) == SQLITE_ROW ? db_column_text(st, 0) : "";
 	all = strcmp(was ? was : "", now) != 0;
 	sqlite3_reset(st);

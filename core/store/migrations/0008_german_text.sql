@@ -1,4 +1,4 @@
--- Schema 7: German text as German readers expect it (util/german.h).
+-- Schema 8: German text as German readers expect it (util/german.h).
 --
 -- Names sort in German dictionary order (DIN 5007-1: ä = a, ö = o,
 -- ü = u, ß = ss, case-insensitive, accents and case breaking ties) by a
