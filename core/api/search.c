@@ -16,6 +16,7 @@
 #include "http/reply.h"
 #include "store/db.h"
 #include "store/facets.h"
+#include "util/german.h"
 #include "util/strbuf.h"
 
 #define SEARCH_MAX_TERMS     16
@@ -24,24 +25,46 @@
 /*
  * Makes a safe FTS5 query from what a person typed: each word becomes a
  * quoted prefix term ("gebuhr"* finds Gebührenbescheid), all must match.
- * FTS5 operators in the input are thereby taken literally.
+ * FTS5 operators in the input are thereby taken literally. A word spelt
+ * with "ue" or "ss" finds the texts spelt with umlauts or ß by the
+ * index's spellings column, which holds their transliterations. A word
+ * with an umlaut or ß also finds its transliteration in the texts
+ * ("Straße" OR "Strasse"), though not in that column: there it would
+ * only find the texts that the word itself finds, and change their rank.
  */
+static void
+add_term(struct strbuf *b, const char *word)
+{
+	strbuf_add(b, "\"");
+	for (const char *c = word; *c; c++) {
+		char one[2] = { *c, '\0' };
+		strbuf_add(b, *c == '"' ? "\"\"" : one);
+	}
+	strbuf_add(b, "\"*");
+}
+
 static char *
 fts_query(const char *q)
 {
 	struct strbuf b = { 0 };
-	char         *copy = strdup(q), *word, *save = NULL;
+	char         *copy = strdup(q), *word, *save = NULL, *spelt;
 	int           n = 0;
 
 	for (word = strtok_r(copy, " \t\r\n", &save);
 	     word != NULL && n < SEARCH_MAX_TERMS;
 	     word = strtok_r(NULL, " \t\r\n", &save)) {
-		strbuf_add(&b, n++ ? " \"" : "\"");
-		for (char *c = word; *c; c++) {
-			char one[2] = { *c, '\0' };
-			strbuf_add(&b, *c == '"' ? "\"\"" : one);
+		strbuf_add(&b, n++ ? " AND " : "");
+		spelt = german_transliterate(word);
+		if (spelt == NULL || *spelt == '\0') {
+			add_term(&b, word);
+		} else {
+			strbuf_add(&b, "(");
+			add_term(&b, word);
+			strbuf_add(&b, " OR - {spellings} : ");
+			add_term(&b, spelt);
+			strbuf_add(&b, ")");
 		}
-		strbuf_add(&b, "\"*");
+		free(spelt);
 	}
 	free(copy);
 	if (n == 0) {
@@ -55,7 +78,7 @@ fts_query(const char *q)
 struct hit {
 	int64_t id;
 	double  rank;
-	char   *name; /* read only where ranks tie */
+	char   *key; /* sort key of the name, read only where ranks tie */
 };
 
 static int
@@ -69,10 +92,11 @@ by_rank(const void *a, const void *b)
 }
 
 static int
-by_name(const void *a, const void *b)
+by_key(const void *a, const void *b)
 {
 	const struct hit *x = a, *y = b;
-	int               c = strcmp(x->name, y->name);
+	/* ICU sort keys have no NUL but their last byte. */
+	int c = strcmp(x->key, y->key);
 
 	if (c != 0)
 		return c;
@@ -89,6 +113,7 @@ order_hits(struct request *req, struct hit *h, size_t n, size_t first,
     size_t end)
 {
 	sqlite3_stmt *st;
+	const char   *key;
 	size_t        lo = first, hi = end, i, j;
 
 	qsort(h, n, sizeof(*h), by_rank);
@@ -101,19 +126,20 @@ order_hits(struct request *req, struct hit *h, size_t n, size_t first,
 			;
 		if (j - i < 2 ||
 		    (st = db_prepare(req->db,
-		         "SELECT name FROM solutions WHERE id "
+		         "SELECT name_key FROM solutions WHERE id "
 		         "= ?")) == NULL)
 			continue;
 		for (size_t k = i; k < j; k++) {
 			sqlite3_bind_int64(st, 1, h[k].id);
-			h[k].name = strdup(sqlite3_step(st) == SQLITE_ROW
-			        ? db_column_text(st, 0)
-			        : "");
+			key = sqlite3_step(st) == SQLITE_ROW
+			    ? db_column_text(st, 0)
+			    : NULL;
+			h[k].key = strdup(key ? key : "");
 			sqlite3_reset(st);
-			if (h[k].name == NULL)
+			if (h[k].key == NULL)
 				return;
 		}
-		qsort(h + i, j - i, sizeof(*h), by_name);
+		qsort(h + i, j - i, sizeof(*h), by_key);
 	}
 }
 
@@ -129,7 +155,7 @@ add_hit(struct hit **hits, size_t *n, size_t *cap, int64_t id, double rank)
 		*hits = grown;
 	}
 	(*hits)[*n].id = id;
-	(*hits)[*n].name = NULL;
+	(*hits)[*n].key = NULL;
 	(*hits)[(*n)++].rank = rank;
 	return 0;
 }
@@ -150,10 +176,10 @@ text_hits(struct request *req, const char *fts, struct facets_filter *filter,
 	st = db_prepare(req->db,
 	    filter->nvalues > 0
 	        ? "SELECT rowid, bm25(solution_fts, 10.0, 5.0, 1.0, 3.0, "
-	          "2.0) FROM solution_fts WHERE solution_fts MATCH ? AND "
+	          "2.0, 2.0) FROM solution_fts WHERE solution_fts MATCH ? AND "
 	          "rollin_facets_match(rowid, ?)"
 	        : "SELECT rowid, bm25(solution_fts, 10.0, 5.0, 1.0, 3.0, "
-	          "2.0) FROM solution_fts WHERE solution_fts MATCH ?");
+	          "2.0, 2.0) FROM solution_fts WHERE solution_fts MATCH ?");
 	if (st == NULL)
 		return -1;
 	db_bind_text(st, 1, fts);
@@ -192,7 +218,7 @@ browse(struct request *req, struct facets *f,
 		}
 	if (first >= *total ||
 	    (st = db_prepare(req->db,
-	         "SELECT id FROM solutions ORDER BY name, "
+	         "SELECT id FROM solutions ORDER BY name_key, "
 	         "id")) == NULL)
 		return;
 	while (*npage < limit && sqlite3_step(st) == SQLITE_ROW) {
@@ -261,7 +287,7 @@ lesson_hits(struct request *req, const char *fts)
 	    "SELECT l.id, l.title, l.category, s.slug, snippet(lesson_fts, 1, "
 	    "'', '', ' … ', 16) FROM lesson_fts JOIN lessons l ON l.id = "
 	    "lesson_fts.rowid JOIN solutions s ON s.id = l.solution_id WHERE "
-	    "lesson_fts MATCH ? ORDER BY bm25(lesson_fts, 5.0, 1.0, 2.0) "
+	    "lesson_fts MATCH ? ORDER BY bm25(lesson_fts, 5.0, 1.0, 2.0, 1.0) "
 	    "LIMIT 10");
 	if (st == NULL)
 		return hits;
@@ -399,7 +425,7 @@ done:
 	if (reading)
 		step_once(req->db, "COMMIT");
 	for (size_t i = 0; i < n && hits != NULL; i++)
-		free(hits[i].name);
+		free(hits[i].key);
 	free(hits);
 	free(fts);
 }

@@ -91,7 +91,7 @@ static const struct field product_fields[] = {
 	            "postgresql" },
 	{ .name = "label",
 	    .type = FT_STRING,
-	    .flags = F_REQUIRED | F_SORT,
+	    .flags = F_REQUIRED | F_SORT | F_COLLATE,
 	    .max = 200,
 	    .help = "how people name it, e.g. PostgreSQL" },
 	{ .name = "category",

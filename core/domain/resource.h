@@ -40,6 +40,8 @@ enum field_flags {
 	F_SORT = 1 << 3,      /* usable as ?sort=field (column is NOT NULL) */
 	F_IMMUTABLE = 1 << 4, /* set on create, never changed */
 	F_ZERO = 1 << 5,      /* FT_INT, FT_NUMBER: absent means 0 */
+	F_COLLATE = 1 << 6,   /* F_SORT text sorted in German dictionary
+	                         order, by its sort key in column <name>_key */
 };
 
 struct resource;

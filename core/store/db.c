@@ -8,6 +8,7 @@
 
 #include "store/db.h"
 #include "store/functions.h"
+#include "store/sort_keys.h"
 #include "util/embedded.h"
 #include "util/log.h"
 
@@ -566,6 +567,13 @@ db_open(const char *path, unsigned flags, struct rl_error *err)
 		goto fail;
 	if ((flags & DB_MIGRATE) && db_migrate(db, err) == -1)
 		goto fail;
+	if ((flags & DB_MIGRATE) && !(flags & DB_READONLY) &&
+	    sort_keys_refresh(db) == -1) {
+		rl_fail(err, 500, "migration_failed", "db",
+		    "making the sort keys of %s failed: %s", path,
+		    sqlite3_errmsg(db->handle));
+		goto fail;
+	}
 	return db;
 fail:
 	db_close(db);

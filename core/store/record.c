@@ -91,6 +91,19 @@ sql_for(const struct resource *res)
 		strbuf_add(&vals, "?, ");
 		strbuf_addf(&upd, "%s = ?, ", col);
 	}
+	/*
+	 * A collated field's sort key is made from the value bound for the
+	 * field itself (?N), in the same statement: no write can change the
+	 * text and leave its key behind.
+	 */
+	for (i = 0, f = res->fields; f->name; f++, i++)
+		if (f->flags & F_COLLATE) {
+			strbuf_addf(&ins, "%s_key, ", f->name);
+			strbuf_addf(&vals, "rollin_sort_key(?%d), ",
+			    (res->parent ? 2 : 1) + i);
+			strbuf_addf(&upd, "%s_key = rollin_sort_key(?%d), ",
+			    f->name, 1 + i);
+		}
 	q->nfields = i;
 	q->extra_col = n;
 	for (const char *const *e = res->extra_columns; e && *e; e++)

@@ -2,7 +2,9 @@
  * Lists of records: filters on declared fields, sorting on declared
  * columns, and keyset pagination. The cursor is the last row's sort value
  * and id, base64url-encoded JSON, so a page is found by an index seek and
- * rows written meanwhile neither repeat nor vanish.
+ * rows written meanwhile neither repeat nor vanish. Names (F_COLLATE) sort
+ * in German dictionary order by their stored sort key, and a cursor's
+ * name is compared by its key, as ORDER BY orders.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include "store/db.h"
 #include "store/record.h"
 #include "store/record_sql.h"
+#include "util/german.h"
 #include "util/strbuf.h"
 
 #define LIST_DEFAULT_LIMIT 50
@@ -41,6 +44,26 @@ cursor_encode(json_t *value, int64_t id)
 	free(raw);
 	json_decref(c);
 	return out;
+}
+
+/*
+ * Binds the sort key of the name that a cursor carries; -1 if it carries
+ * none. The cursor carries the name rather than its key: a key may be
+ * forty times as long as its name, and the name is made into the key
+ * that the rows were stored with, by the same collator.
+ */
+static int
+bind_key(sqlite3_stmt *st, int idx, json_t *v)
+{
+	unsigned char *key;
+	size_t         len;
+
+	if (!json_is_string(v) ||
+	    german_sort_key(json_string_value(v), (int)json_string_length(v),
+	        &key, &len) == -1)
+		return -1;
+	sqlite3_bind_blob64(st, idx, key, len, free);
+	return 0;
 }
 
 static json_t *
@@ -164,13 +187,17 @@ extra_filter(const struct list_filter *extra, const char *name,
 	return 0;
 }
 
-/* The SQL expression to sort by, if name may be sorted on; NULL if not. */
+/*
+ * The SQL expression to sort by, if name may be sorted on; -1 if not.
+ * *collated tells whether it is a German sort key.
+ */
 static int
 sort_column(const struct resource *res, const char *name, char *expr,
-    size_t len)
+    size_t len, int *collated)
 {
 	static const char *const meta[] = { "created_at", "updated_at", NULL };
 
+	*collated = 0;
 	if (strcmp(name, "id") == 0) {
 		snprintf(expr, len, "t.id");
 		return 0;
@@ -183,7 +210,9 @@ sort_column(const struct resource *res, const char *name, char *expr,
 	for (const struct field *f = res->fields; f->name; f++)
 		if (strcmp(f->name, name) == 0 && (f->flags & F_SORT) &&
 		    f->type != FT_REF) {
-			snprintf(expr, len, "t.%s", name);
+			*collated = (f->flags & F_COLLATE) != 0;
+			snprintf(expr, len, *collated ? "t.%s_key" : "t.%s",
+			    name);
 			return 0;
 		}
 	return -1;
@@ -203,7 +232,7 @@ record_list(struct db *db, const struct resource *res, int64_t parent_id,
 	json_t               *cur = NULL, *last_value = NULL;
 	sqlite3_stmt         *st;
 	char                  expr[96];
-	int                   nb = 0, desc = 0, limit, rc, count = 0;
+	int                   nb = 0, desc = 0, limit, rc, count = 0, collated;
 	int64_t               last_id = 0;
 
 	*items = NULL;
@@ -226,7 +255,7 @@ record_list(struct db *db, const struct resource *res, int64_t parent_id,
 	    (resource_field(res, sort)->flags & F_PRIVATE))
 		return rl_fail(err, 400, "invalid_parameter", "sort",
 		    "sign in to sort %s by %s", res->plural, sort);
-	if (sort_column(res, sort, expr, sizeof(expr)) == -1)
+	if (sort_column(res, sort, expr, sizeof(expr), &collated) == -1)
 		return rl_fail(err, 400, "invalid_parameter", "sort",
 		    "cannot "
 		    "sort %s by '%s'",
@@ -282,7 +311,15 @@ record_list(struct db *db, const struct resource *res, int64_t parent_id,
 	}
 	if (cur) {
 		json_t *v = json_array_get(cur, 0);
-		if (json_is_integer(v))
+		if (collated) {
+			if (bind_key(st, nb + 1, v) == -1) {
+				sqlite3_reset(st);
+				rl_fail(err, 400, "invalid_parameter", "cursor",
+				    "the cursor is not one this service "
+				    "handed out");
+				goto fail;
+			}
+		} else if (json_is_integer(v))
 			sqlite3_bind_int64(st, nb + 1, json_integer_value(v));
 		else
 			db_bind_text(st, nb + 1, json_string_value(v));
@@ -298,9 +335,10 @@ record_list(struct db *db, const struct resource *res, int64_t parent_id,
 		memset(&r, 0, sizeof(r));
 		row_to_record(db, q, st, &r);
 		json_decref(last_value);
-		last_value = strcmp(sort, "id") == 0
-		    ? json_integer(r.id)
-		    : json_incref(json_object_get(r.doc, sort));
+		if (strcmp(sort, "id") == 0)
+			last_value = json_integer(r.id);
+		else
+			last_value = json_incref(json_object_get(r.doc, sort));
 		last_id = r.id;
 		json_array_append_new(*items, record_show(db, res, &r, who));
 		record_clear(&r);
