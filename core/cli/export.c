@@ -83,17 +83,13 @@ int
 cmd_export(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
 		{ "out", required_argument, NULL, 'o' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "log-level", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_flags flags = { 0 };
 	struct config    cfg;
-	struct rl_error  err;
 	struct db       *db;
 	const char      *out = NULL;
 	int              ch, rc;
@@ -103,42 +99,21 @@ cmd_export(int argc, char **argv)
 		case 'o':
 			out = optarg;
 			break;
-		case 'd':
-			cli_flag(&flags, "db", optarg);
-			break;
-		case 'c':
-			flags.config = optarg;
-			break;
-		case 'l':
-			cli_flag(&flags, "log_level", optarg);
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			if (cli_common_option(ch, &flags, usage, &rc))
+				return rc;
 		}
 	}
 	if (argc - optind != 2 || strcmp(argv[optind], "publiccode") != 0) {
 		usage(stderr);
 		return 2;
 	}
-	if (cli_config(&flags, &cfg) == -1)
-		return 1;
 	/* An export only reads: never create, migrate or write the file. */
-	if ((db = db_open(cfg.db, DB_READONLY, &err)) == NULL) {
-		fprintf(stderr, "rollin: %s\n", err.message);
-		config_free(&cfg);
+	if ((db = cli_open_db(&flags, &cfg, DB_READONLY)) == NULL)
 		return 1;
-	}
-	if (db_schema_version(db) < db_schema_latest()) {
-		fprintf(stderr,
-		    "rollin: %s has schema version %d, this rollin needs %d: "
-		    "run `rollin migrate` first\n",
-		    cfg.db, db_schema_version(db), db_schema_latest());
+	if (cli_db_current(db, cfg.db) == -1)
 		rc = 1;
-	} else
+	else
 		rc = export_publiccode(db, argv[optind + 1], out);
 	db_close(db);
 	config_free(&cfg);
