@@ -56,6 +56,10 @@ struct db *cli_open_db(const struct cli_flags *, struct config *, unsigned);
 /* 0 if db has the schema this rollin reads; -1, with the reason
  * printed, when it still needs `rollin migrate`. */
 int cli_db_current(struct db *, const char *path);
+/* Writes text to the file path, or to stdout if path is NULL; what names
+ * stdout in the message if that fails. 0, or -1 with the reason printed. */
+int
+cli_write_out(const char *path, const char *text, size_t len, const char *what);
 /* Prints the options every subcommand takes. */
 void cli_common_help(FILE *);
 

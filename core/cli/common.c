@@ -106,6 +106,30 @@ cli_db_current(struct db *db, const char *path)
 	return -1;
 }
 
+int
+cli_write_out(const char *path, const char *text, size_t len, const char *what)
+{
+	FILE *f = path ? fopen(path, "w") : stdout;
+	int   failed;
+
+	if (f == NULL) {
+		fprintf(stderr, "rollin: cannot write %s: ", path);
+		perror(NULL);
+		return -1;
+	}
+	failed = fwrite(text, 1, len, f) != len;
+	if (path != NULL)
+		failed |= fclose(f) != 0;
+	else
+		failed |= fflush(f) != 0;
+	if (failed) {
+		fprintf(stderr, "rollin: writing %s failed\n",
+		    path ? path : what);
+		return -1;
+	}
+	return 0;
+}
+
 void
 cli_common_help(FILE *out)
 {

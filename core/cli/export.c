@@ -28,30 +28,6 @@ usage(FILE *out)
 }
 
 static int
-write_file(const char *path, const char *text, size_t len)
-{
-	FILE *f = path ? fopen(path, "w") : stdout;
-	int   failed;
-
-	if (f == NULL) {
-		fprintf(stderr, "rollin: cannot write %s: ", path);
-		perror(NULL);
-		return -1;
-	}
-	failed = fwrite(text, 1, len, f) != len;
-	if (path != NULL)
-		failed |= fclose(f) != 0;
-	else
-		failed |= fflush(f) != 0;
-	if (failed) {
-		fprintf(stderr, "rollin: writing %s failed\n",
-		    path ? path : "publiccode.yml");
-		return -1;
-	}
-	return 0;
-}
-
-static int
 export_publiccode(struct db *db, const char *slug, const char *out)
 {
 	static const struct principal cli = { .role = ROLE_ADMIN,
@@ -74,7 +50,7 @@ export_publiccode(struct db *db, const char *slug, const char *out)
 		fprintf(stderr, "rollin: cannot write publiccode.yml\n");
 		return 1;
 	}
-	rc = write_file(out, text, len) == 0 ? 0 : 1;
+	rc = cli_write_out(out, text, len, "publiccode.yml") == 0 ? 0 : 1;
 	free(text);
 	return rc;
 }

@@ -82,30 +82,6 @@ print_list(json_t *list, int json)
 	}
 }
 
-static int
-write_out(const char *path, const char *text, size_t len)
-{
-	FILE *f = path ? fopen(path, "w") : stdout;
-	int   failed;
-
-	if (f == NULL) {
-		fprintf(stderr, "rollin: cannot write %s: ", path);
-		perror(NULL);
-		return -1;
-	}
-	failed = fwrite(text, 1, len, f) != len;
-	if (path != NULL)
-		failed |= fclose(f) != 0;
-	else
-		failed |= fflush(f) != 0;
-	if (failed) {
-		fprintf(stderr, "rollin: writing %s failed\n",
-		    path ? path : "the report");
-		return -1;
-	}
-	return 0;
-}
-
 int
 cmd_report(int argc, char **argv)
 {
@@ -235,7 +211,7 @@ cmd_report(int argc, char **argv)
 		fprintf(stderr, "rollin: cannot render report %s\n", name);
 		goto done;
 	}
-	rc = write_out(output, text, len) == 0 ? 0 : 1;
+	rc = cli_write_out(output, text, len, "the report") == 0 ? 0 : 1;
 done:
 	free(text);
 	json_decref(doc);
