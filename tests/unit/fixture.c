@@ -5,6 +5,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,4 +144,18 @@ fixture_create(struct db *db, const struct resource *res, int64_t parent,
 		    err.status, err.code, err.field, err.message);
 	record_clear(&r);
 	return id;
+}
+
+long long
+fixture_query_int(struct db *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	long long     v = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL),
+	    SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
 }

@@ -1,7 +1,8 @@
 /*
  * What the unit tests against a real database share: a temporary
- * directory with a migrated database in it, removed after the test, and
- * records created from JSON text that must be accepted.
+ * directory with a migrated database in it, removed after the test,
+ * records created from JSON text that must be accepted, and numbers
+ * read back with SQL.
  */
 #ifndef ROLLIN_TESTS_FIXTURE_H
 #define ROLLIN_TESTS_FIXTURE_H
@@ -40,5 +41,7 @@ json_t *fixture_json(const char *text);
 /* Creates a record that must be accepted; returns its id. */
 int64_t fixture_create(struct db *, const struct resource *, int64_t parent,
     const char *text, const struct principal *who);
+/* The first column of the first row of sql, -1 without a row. */
+long long fixture_query_int(struct db *, const char *sql);
 
 #endif

@@ -60,23 +60,9 @@ teardown(void **state)
 }
 
 static long long
-query_int(struct db *db, const char *sql)
-{
-	sqlite3_stmt *st;
-	long long     v = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL),
-	    SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
-static long long
 events(struct fixture *fx)
 {
-	return query_int(fx->db, "SELECT count(*) FROM events");
+	return fixture_query_int(fx->db, "SELECT count(*) FROM events");
 }
 
 /* Type and subject of the newest event, "" if there is none. */
@@ -318,7 +304,8 @@ test_unknown_reference(void **state)
 	    SOL("sol-a", "A", "org-nope", "pilot"), &fx->admin);
 	expect_error(&err, 422, "unknown_reference", "owner");
 	assert_non_null(strstr(err.message, "org-nope"));
-	assert_int_equal(query_int(fx->db, "SELECT count(*) FROM solutions"),
+	assert_int_equal(fixture_query_int(fx->db,
+	                     "SELECT count(*) FROM solutions"),
 	    0);
 	assert_int_equal(events(fx), 1);
 
@@ -354,7 +341,7 @@ test_duplicate(void **state)
 	err = create_fails(fx, &res_organisation, 0, ORG("org-a", "Stadt B"),
 	    &fx->admin);
 	expect_error(&err, 409, "duplicate", "slug");
-	assert_int_equal(query_int(fx->db,
+	assert_int_equal(fixture_query_int(fx->db,
 	                     "SELECT count(*) FROM "
 	                     "organisations"),
 	    1);
@@ -462,7 +449,7 @@ test_events_per_write(void **state)
 	    0);
 	record_clear(&r);
 	assert_int_equal(events(fx), 5);
-	assert_int_equal(query_int(fx->db,
+	assert_int_equal(fixture_query_int(fx->db,
 	                     "SELECT count(*) FROM events "
 	                     "WHERE type = 'release.published'"),
 	    1);
@@ -474,7 +461,7 @@ test_events_per_write(void **state)
 	    0);
 	record_clear(&r);
 	assert_int_equal(events(fx), 6);
-	assert_int_equal(query_int(fx->db,
+	assert_int_equal(fixture_query_int(fx->db,
 	                     "SELECT count(*) FROM events "
 	                     "WHERE type = 'release.published'"),
 	    1);
@@ -485,7 +472,7 @@ test_events_per_write(void **state)
 	    "\"released\", \"date\": \"2026-07-01\"}",
 	    &fx->admin);
 	assert_int_equal(events(fx), 8);
-	assert_int_equal(query_int(fx->db,
+	assert_int_equal(fixture_query_int(fx->db,
 	                     "SELECT count(*) FROM events "
 	                     "WHERE type = 'release.published'"),
 	    2);
@@ -494,7 +481,7 @@ test_events_per_write(void **state)
 	    "SELECT count(*) FROM events WHERE type "
 	    "LIKE 'release.%%' AND solution_id IS NOT %lld",
 	    (long long)sol);
-	assert_int_equal(query_int(fx->db, sql), 0);
+	assert_int_equal(fixture_query_int(fx->db, sql), 0);
 
 	/* Refused by a rule of the resource: no event. */
 	err = create_fails(fx, &res_release, sol,
@@ -547,7 +534,7 @@ test_retire_event(void **state)
 	    0);
 	record_clear(&r);
 	assert_int_equal(events(fx), 4);
-	assert_int_equal(query_int(fx->db,
+	assert_int_equal(fixture_query_int(fx->db,
 	                     "SELECT count(*) FROM events WHERE "
 	                     "type = 'solution.retired'"),
 	    1);
