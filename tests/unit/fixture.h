@@ -1,8 +1,8 @@
 /*
- * What the unit tests against a real database share: a temporary
- * directory with a migrated database in it, removed after the test,
- * records created from JSON text that must be accepted, and numbers
- * read back with SQL.
+ * What the unit tests share: JSON written in a test and, for the tests
+ * against a real database, a temporary directory with a migrated
+ * database in it, removed after the test, records created from JSON text
+ * that must be accepted, and numbers read back with SQL.
  */
 #ifndef ROLLIN_TESTS_FIXTURE_H
 #define ROLLIN_TESTS_FIXTURE_H
