@@ -74,52 +74,27 @@ int
 cmd_backup(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "log-level", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
+		CLI_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_flags flags = { 0 };
 	struct config    cfg;
-	struct rl_error  err;
 	struct db       *db;
 	struct stat      sb;
 	char             tmp[CONFIG_PATH_MAX + 16];
 	const char      *out;
 	int              ch, rc = 1;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'd':
-			cli_flag(&flags, "db", optarg);
-			break;
-		case 'c':
-			flags.config = optarg;
-			break;
-		case 'l':
-			cli_flag(&flags, "log_level", optarg);
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+		if (cli_common_option(ch, &flags, usage, &rc))
+			return rc;
 	if (optind + 1 != argc) {
 		usage(stderr);
 		return 2;
 	}
 	out = argv[optind];
-	if (cli_config(&flags, &cfg) == -1)
+	if ((db = cli_open_db(&flags, &cfg, DB_READONLY)) == NULL)
 		return 1;
-	if ((db = db_open(cfg.db, DB_READONLY, &err)) == NULL) {
-		fprintf(stderr, "rollin: %s\n", err.message);
-		config_free(&cfg);
-		return 1;
-	}
 	snprintf(tmp, sizeof(tmp), "%s.partial", out);
 	unlink(tmp);
 	if (copy_to(db_handle(db), tmp) == 0 && rename(tmp, out) == 0 &&

@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 #include "domain/costs.h"
 #include "domain/quality.h"
+#include "store/db.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -14,6 +15,31 @@ cli_flag(struct cli_flags *f, const char *key, const char *value)
 		fatalx("too many options");
 	f->set[f->n].key = key;
 	f->set[f->n++].value = value;
+}
+
+int
+cli_common_option(int ch, struct cli_flags *f, void (*usage)(FILE *),
+    int *exit_code)
+{
+	switch (ch) {
+	case 'd':
+		cli_flag(f, "db", optarg);
+		return 0;
+	case 'c':
+		f->config = optarg;
+		return 0;
+	case 'l':
+		cli_flag(f, "log_level", optarg);
+		return 0;
+	case 'h':
+		usage(stdout);
+		*exit_code = 0;
+		return 1;
+	default:
+		usage(stderr);
+		*exit_code = 2;
+		return 1;
+	}
 }
 
 int
@@ -50,6 +76,57 @@ cli_config(const struct cli_flags *f, struct config *cfg)
 	log_set_level(cfg->log_level);
 	quality_set_stale_days(cfg->stale_days);
 	costs_set_default_day_rate(cfg->day_rate_cents);
+	return 0;
+}
+
+struct db *
+cli_open_db(const struct cli_flags *f, struct config *cfg, unsigned flags)
+{
+	struct rl_error err;
+	struct db      *db;
+
+	if (cli_config(f, cfg) == -1)
+		return NULL;
+	if ((db = db_open(cfg->db, flags, &err)) == NULL) {
+		fprintf(stderr, "rollin: %s\n", err.message);
+		config_free(cfg);
+	}
+	return db;
+}
+
+int
+cli_db_current(struct db *db, const char *path)
+{
+	if (db_schema_version(db) >= db_schema_latest())
+		return 0;
+	fprintf(stderr,
+	    "rollin: %s has schema version %d, this rollin needs %d: "
+	    "run `rollin migrate` first\n",
+	    path, db_schema_version(db), db_schema_latest());
+	return -1;
+}
+
+int
+cli_write_out(const char *path, const char *text, size_t len, const char *what)
+{
+	FILE *f = path ? fopen(path, "w") : stdout;
+	int   failed;
+
+	if (f == NULL) {
+		fprintf(stderr, "rollin: cannot write %s: ", path);
+		perror(NULL);
+		return -1;
+	}
+	failed = fwrite(text, 1, len, f) != len;
+	if (path != NULL)
+		failed |= fclose(f) != 0;
+	else
+		failed |= fflush(f) != 0;
+	if (failed) {
+		fprintf(stderr, "rollin: writing %s failed\n",
+		    path ? path : what);
+		return -1;
+	}
 	return 0;
 }
 

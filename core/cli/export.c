@@ -28,30 +28,6 @@ usage(FILE *out)
 }
 
 static int
-write_file(const char *path, const char *text, size_t len)
-{
-	FILE *f = path ? fopen(path, "w") : stdout;
-	int   failed;
-
-	if (f == NULL) {
-		fprintf(stderr, "rollin: cannot write %s: ", path);
-		perror(NULL);
-		return -1;
-	}
-	failed = fwrite(text, 1, len, f) != len;
-	if (path != NULL)
-		failed |= fclose(f) != 0;
-	else
-		failed |= fflush(f) != 0;
-	if (failed) {
-		fprintf(stderr, "rollin: writing %s failed\n",
-		    path ? path : "publiccode.yml");
-		return -1;
-	}
-	return 0;
-}
-
-static int
 export_publiccode(struct db *db, const char *slug, const char *out)
 {
 	static const struct principal cli = { .role = ROLE_ADMIN,
@@ -74,7 +50,7 @@ export_publiccode(struct db *db, const char *slug, const char *out)
 		fprintf(stderr, "rollin: cannot write publiccode.yml\n");
 		return 1;
 	}
-	rc = write_file(out, text, len) == 0 ? 0 : 1;
+	rc = cli_write_out(out, text, len, "publiccode.yml") == 0 ? 0 : 1;
 	free(text);
 	return rc;
 }
@@ -83,17 +59,13 @@ int
 cmd_export(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
 		{ "out", required_argument, NULL, 'o' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "log-level", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_flags flags = { 0 };
 	struct config    cfg;
-	struct rl_error  err;
 	struct db       *db;
 	const char      *out = NULL;
 	int              ch, rc;
@@ -103,42 +75,21 @@ cmd_export(int argc, char **argv)
 		case 'o':
 			out = optarg;
 			break;
-		case 'd':
-			cli_flag(&flags, "db", optarg);
-			break;
-		case 'c':
-			flags.config = optarg;
-			break;
-		case 'l':
-			cli_flag(&flags, "log_level", optarg);
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			if (cli_common_option(ch, &flags, usage, &rc))
+				return rc;
 		}
 	}
 	if (argc - optind != 2 || strcmp(argv[optind], "publiccode") != 0) {
 		usage(stderr);
 		return 2;
 	}
-	if (cli_config(&flags, &cfg) == -1)
-		return 1;
 	/* An export only reads: never create, migrate or write the file. */
-	if ((db = db_open(cfg.db, DB_READONLY, &err)) == NULL) {
-		fprintf(stderr, "rollin: %s\n", err.message);
-		config_free(&cfg);
+	if ((db = cli_open_db(&flags, &cfg, DB_READONLY)) == NULL)
 		return 1;
-	}
-	if (db_schema_version(db) < db_schema_latest()) {
-		fprintf(stderr,
-		    "rollin: %s has schema version %d, this rollin needs %d: "
-		    "run `rollin migrate` first\n",
-		    cfg.db, db_schema_version(db), db_schema_latest());
+	if (cli_db_current(db, cfg.db) == -1)
 		rc = 1;
-	} else
+	else
 		rc = export_publiccode(db, argv[optind + 1], out);
 	db_close(db);
 	config_free(&cfg);

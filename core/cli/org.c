@@ -30,14 +30,11 @@ int
 cmd_org(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "log-level", required_argument, NULL, 'l' },
+		CLI_COMMON_OPTIONS,
 		{ "name", required_argument, NULL, 'n' },
 		{ "kind", required_argument, NULL, 'k' },
 		{ "state", required_argument, NULL, 's' },
 		{ "website", required_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct principal cli = { .role = ROLE_ADMIN,
@@ -52,15 +49,6 @@ cmd_org(int argc, char **argv)
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'd':
-			cli_flag(&flags, "db", optarg);
-			break;
-		case 'c':
-			flags.config = optarg;
-			break;
-		case 'l':
-			cli_flag(&flags, "log_level", optarg);
-			break;
 		case 'n':
 			json_object_set_new(doc, "name", json_string(optarg));
 			break;
@@ -74,14 +62,11 @@ cmd_org(int argc, char **argv)
 			json_object_set_new(doc, "website",
 			    json_string(optarg));
 			break;
-		case 'h':
-			usage(stdout);
-			json_decref(doc);
-			return 0;
 		default:
-			usage(stderr);
-			json_decref(doc);
-			return 2;
+			if (cli_common_option(ch, &flags, usage, &rc)) {
+				json_decref(doc);
+				return rc;
+			}
 		}
 	}
 	if (optind + 2 != argc || strcmp(argv[optind], "add") != 0) {
@@ -90,14 +75,8 @@ cmd_org(int argc, char **argv)
 		return 2;
 	}
 	json_object_set_new(doc, "slug", json_string(argv[optind + 1]));
-	if (cli_config(&flags, &cfg) == -1) {
+	if ((db = cli_open_db(&flags, &cfg, DB_MIGRATE)) == NULL) {
 		json_decref(doc);
-		return 1;
-	}
-	if ((db = db_open(cfg.db, DB_MIGRATE, &err)) == NULL) {
-		fprintf(stderr, "rollin: %s\n", err.message);
-		json_decref(doc);
-		config_free(&cfg);
 		return 1;
 	}
 	if (record_create(db, &res_organisation, 0, doc, &cli, &r, &err) == -1)

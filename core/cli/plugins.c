@@ -24,42 +24,27 @@ int
 cmd_plugins(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
 		{ "plugins", required_argument, NULL, 'p' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "log-level", required_argument, NULL, 'l' },
 		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_flags       flags = { 0 };
 	struct config          cfg;
 	struct plugin_registry reg;
-	int                    ch, json = 0;
+	int                    ch, rc, json = 0;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'p':
 			cli_flag(&flags, "plugin_dirs", optarg);
 			break;
-		case 'd':
-			cli_flag(&flags, "db", optarg);
-			break;
-		case 'c':
-			flags.config = optarg;
-			break;
-		case 'l':
-			cli_flag(&flags, "log_level", optarg);
-			break;
 		case 'j':
 			json = 1;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			if (cli_common_option(ch, &flags, usage, &rc))
+				return rc;
 		}
 	}
 	if (optind != argc) {

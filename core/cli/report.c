@@ -82,43 +82,16 @@ print_list(json_t *list, int json)
 	}
 }
 
-static int
-write_out(const char *path, const char *text, size_t len)
-{
-	FILE *f = path ? fopen(path, "w") : stdout;
-	int   failed;
-
-	if (f == NULL) {
-		fprintf(stderr, "rollin: cannot write %s: ", path);
-		perror(NULL);
-		return -1;
-	}
-	failed = fwrite(text, 1, len, f) != len;
-	if (path != NULL)
-		failed |= fclose(f) != 0;
-	else
-		failed |= fflush(f) != 0;
-	if (failed) {
-		fprintf(stderr, "rollin: writing %s failed\n",
-		    path ? path : "the report");
-		return -1;
-	}
-	return 0;
-}
-
 int
 cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
 		{ "format", required_argument, NULL, 'f' },
 		{ "param", required_argument, NULL, 'P' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "plugins", required_argument, NULL, 'p' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "log-level", required_argument, NULL, 'l' },
 		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_flags       flags = { 0 };
@@ -167,12 +140,6 @@ cmd_report(int argc, char **argv)
 		case 'p':
 			cli_flag(&flags, "plugin_dirs", optarg);
 			break;
-		case 'd':
-			cli_flag(&flags, "db", optarg);
-			break;
-		case 'c':
-			flags.config = optarg;
-			break;
 		case 'l':
 			cli_flag(&flags, "log_level", optarg);
 			log_level_given = 1;
@@ -180,14 +147,11 @@ cmd_report(int argc, char **argv)
 		case 'j':
 			json = 1;
 			break;
-		case 'h':
-			usage(stdout);
-			json_decref(params);
-			return 0;
 		default:
-			usage(stderr);
-			json_decref(params);
-			return 2;
+			if (cli_common_option(ch, &flags, usage, &rc)) {
+				json_decref(params);
+				return rc;
+			}
 		}
 	}
 	if (argc - optind > 1) {
@@ -196,22 +160,12 @@ cmd_report(int argc, char **argv)
 		return 2;
 	}
 	name = optind < argc ? argv[optind] : NULL;
-	if (cli_config(&flags, &cfg) == -1) {
-		json_decref(params);
-		return 1;
-	}
 	/* A report only reads: never create, migrate or write the file. */
-	if ((db = db_open(cfg.db, DB_READONLY, &err)) == NULL) {
-		fprintf(stderr, "rollin: %s\n", err.message);
+	if ((db = cli_open_db(&flags, &cfg, DB_READONLY)) == NULL) {
 		json_decref(params);
-		config_free(&cfg);
 		return 1;
 	}
-	if (db_schema_version(db) < db_schema_latest()) {
-		fprintf(stderr,
-		    "rollin: %s has schema version %d, this rollin needs %d: "
-		    "run `rollin migrate` first\n",
-		    cfg.db, db_schema_version(db), db_schema_latest());
+	if (cli_db_current(db, cfg.db) == -1) {
 		db_close(db);
 		json_decref(params);
 		config_free(&cfg);
@@ -257,7 +211,7 @@ cmd_report(int argc, char **argv)
 		fprintf(stderr, "rollin: cannot render report %s\n", name);
 		goto done;
 	}
-	rc = write_out(output, text, len) == 0 ? 0 : 1;
+	rc = cli_write_out(output, text, len, "the report") == 0 ? 0 : 1;
 done:
 	free(text);
 	json_decref(doc);

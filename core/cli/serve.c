@@ -90,11 +90,8 @@ cmd_serve(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, 'L' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "log-level", required_argument, NULL, 'l' },
+		CLI_COMMON_OPTIONS,
 		{ "demo", no_argument, NULL, 'D' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_flags     flags = { 0 };
@@ -114,24 +111,12 @@ cmd_serve(int argc, char **argv)
 		case 'L':
 			cli_flag(&flags, "listen", optarg);
 			break;
-		case 'd':
-			cli_flag(&flags, "db", optarg);
-			break;
-		case 'c':
-			flags.config = optarg;
-			break;
-		case 'l':
-			cli_flag(&flags, "log_level", optarg);
-			break;
 		case 'D':
 			demo = 1;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			if (cli_common_option(ch, &flags, usage, &rc))
+				return rc;
 		}
 	}
 	if (optind != argc) {

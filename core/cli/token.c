@@ -26,13 +26,10 @@ int
 cmd_token(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "log-level", required_argument, NULL, 'l' },
+		CLI_COMMON_OPTIONS,
 		{ "role", required_argument, NULL, 'r' },
 		{ "org", required_argument, NULL, 'o' },
 		{ "label", required_argument, NULL, 'L' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_flags flags = { 0 };
@@ -47,15 +44,6 @@ cmd_token(int argc, char **argv)
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'd':
-			cli_flag(&flags, "db", optarg);
-			break;
-		case 'c':
-			flags.config = optarg;
-			break;
-		case 'l':
-			cli_flag(&flags, "log_level", optarg);
-			break;
 		case 'r':
 			role = optarg;
 			break;
@@ -65,12 +53,9 @@ cmd_token(int argc, char **argv)
 		case 'L':
 			label = optarg;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			if (cli_common_option(ch, &flags, usage, &rc))
+				return rc;
 		}
 	}
 	if (optind >= argc) {
@@ -78,13 +63,8 @@ cmd_token(int argc, char **argv)
 		return 2;
 	}
 	verb = argv[optind];
-	if (cli_config(&flags, &cfg) == -1)
+	if ((db = cli_open_db(&flags, &cfg, DB_MIGRATE)) == NULL)
 		return 1;
-	if ((db = db_open(cfg.db, DB_MIGRATE, &err)) == NULL) {
-		fprintf(stderr, "rollin: %s\n", err.message);
-		config_free(&cfg);
-		return 1;
-	}
 	if (strcmp(verb, "create") == 0 && optind + 1 == argc) {
 		if (role == NULL || org == NULL) {
 			fprintf(stderr,

@@ -240,33 +240,20 @@ int
 cmd_user(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "log-level", required_argument, NULL, 'l' },
+		CLI_COMMON_OPTIONS,
 		{ "role", required_argument, NULL, 'r' },
 		{ "org", required_argument, NULL, 'o' },
 		{ "name", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_flags flags = { 0 };
 	struct config    cfg;
-	struct rl_error  err;
 	struct db       *db;
 	const char      *role = NULL, *org = NULL, *name = NULL, *verb;
 	int              ch, rc = 2;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'd':
-			cli_flag(&flags, "db", optarg);
-			break;
-		case 'c':
-			flags.config = optarg;
-			break;
-		case 'l':
-			cli_flag(&flags, "log_level", optarg);
-			break;
 		case 'r':
 			role = optarg;
 			break;
@@ -276,12 +263,9 @@ cmd_user(int argc, char **argv)
 		case 'n':
 			name = optarg;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			if (cli_common_option(ch, &flags, usage, &rc))
+				return rc;
 		}
 	}
 	if (optind >= argc) {
@@ -295,13 +279,8 @@ cmd_user(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (cli_config(&flags, &cfg) == -1)
+	if ((db = cli_open_db(&flags, &cfg, DB_MIGRATE)) == NULL)
 		return 1;
-	if ((db = db_open(cfg.db, DB_MIGRATE, &err)) == NULL) {
-		fprintf(stderr, "rollin: %s\n", err.message);
-		config_free(&cfg);
-		return 1;
-	}
 	if (strcmp(verb, "list") == 0)
 		rc = print_json(users_list(db));
 	else if (strcmp(verb, "add") == 0)

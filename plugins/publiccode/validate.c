@@ -386,33 +386,6 @@ decode_scalar(struct pc_result *res, const yaml_node_t *n, const char *path,
 }
 
 static int
-decode_strings(struct pc_result *res, const yaml_node_t *n, const char *path,
-    json_t **out)
-{
-	char    item[192];
-	json_t *v;
-	int     rc = 0;
-
-	if (n->type != YAML_SEQUENCE_NODE) {
-		wrong_type(res, path, n);
-		return -1;
-	}
-	*out = json_array();
-	for (yaml_node_item_t *i = n->data.sequence.items.start;
-	     i < n->data.sequence.items.top; i++) {
-		const yaml_node_t *e = node_at(res, *i);
-		snprintf(item, sizeof(item), "%s[%d]", path,
-		    (int)(i - n->data.sequence.items.start));
-		if (decode_scalar(res, e, item, &v) == -1) {
-			rc = -1;
-			continue;
-		}
-		json_array_append_new(*out, v ? v : json_string(""));
-	}
-	return rc;
-}
-
-static int
 decode_object(struct pc_result *res, const yaml_node_t *n,
     const struct fdef *fields, const char *path, json_t **out)
 {
@@ -462,9 +435,22 @@ decode_object(struct pc_result *res, const yaml_node_t *n,
 	return rc;
 }
 
+/* A mapping, where null stands for an empty one. */
 static int
-decode_objects(struct pc_result *res, const yaml_node_t *n,
+decode_mapping(struct pc_result *res, const yaml_node_t *n,
     const struct fdef *fields, const char *path, json_t **out)
+{
+	if (n->type == YAML_SCALAR_NODE && resolve(n) == S_NULL) {
+		*out = json_object();
+		return 0;
+	}
+	return decode_object(res, n, fields, path, out);
+}
+
+/* A sequence of scalars (null as "") or, for K_OBJS, of mappings. */
+static int
+decode_list(struct pc_result *res, const yaml_node_t *n, const struct fdef *f,
+    const char *path, json_t **out)
 {
 	char    item[192];
 	json_t *v;
@@ -481,14 +467,14 @@ decode_objects(struct pc_result *res, const yaml_node_t *n,
 		snprintf(item, sizeof(item), "%s[%d]", path,
 		    (int)(i - n->data.sequence.items.start));
 		v = NULL;
-		if (e->type == YAML_SCALAR_NODE && resolve(e) == S_NULL)
-			v = json_object();
-		else if (decode_object(res, e, fields, item, &v) == -1) {
+		if ((f->kind == K_OBJS
+		            ? decode_mapping(res, e, f->sub, item, &v)
+		            : decode_scalar(res, e, item, &v)) == -1) {
 			json_decref(v);
 			rc = -1;
 			continue;
 		}
-		json_array_append_new(*out, v);
+		json_array_append_new(*out, v ? v : json_string(""));
 	}
 	return rc;
 }
@@ -518,9 +504,7 @@ decode_descs(struct pc_result *res, const yaml_node_t *n,
 		}
 		join(key, sizeof(key), path, lang);
 		v = NULL;
-		if (val->type == YAML_SCALAR_NODE && resolve(val) == S_NULL)
-			v = json_object();
-		else if (decode_object(res, val, fields, key, &v) == -1) {
+		if (decode_mapping(res, val, fields, key, &v) == -1) {
 			json_decref(v);
 			rc = -1;
 			continue;
@@ -548,17 +532,17 @@ decode(struct pc_result *res, const yaml_node_t *n, const struct fdef *f,
 		*out = json_boolean(scalar(n)[0] == 't' || scalar(n)[0] == 'T');
 		return 0;
 	case K_STRS:
-		return decode_strings(res, n, path, out);
+		return decode_list(res, n, f, path, out);
 	case K_URLS:
 		if (n->type == YAML_SCALAR_NODE) {
 			*out = json_pack("[s]", scalar(n));
 			return 0;
 		}
-		return decode_strings(res, n, path, out);
+		return decode_list(res, n, f, path, out);
 	case K_OBJ:
 		return decode_object(res, n, f->sub, path, out);
 	case K_OBJS:
-		return decode_objects(res, n, f->sub, path, out);
+		return decode_list(res, n, f, path, out);
 	case K_DESCS:
 		return decode_descs(res, n, f->sub, path, out);
 	}
@@ -566,44 +550,15 @@ decode(struct pc_result *res, const yaml_node_t *n, const struct fdef *f,
 }
 
 /*
- * Decodes the top level. A key whose value (or anything inside it) has
- * the wrong type is dropped as a whole; the others stay.
+ * Decodes the top level: as any mapping, a key whose value (or anything
+ * inside it) has the wrong type is dropped as a whole; the others stay.
  */
 static json_t *
 decode_root(struct pc_result *res, const yaml_node_t *root)
 {
-	json_t            *doc = json_object(), *v;
-	const struct fdef *f;
+	json_t *doc = NULL;
 
-	for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
-	     p < root->data.mapping.pairs.top; p++) {
-		const yaml_node_t *k = node_at(res, p->key);
-		const char        *name = scalar(k);
-		if (name == NULL) {
-			wrong_type(res, "", k);
-			continue;
-		}
-		for (f = root_fields; f->name; f++)
-			if (strcmp(f->name, name) == 0)
-				break;
-		if (f->name == NULL) {
-			add(res, 1, name, (int)k->start_mark.line + 1, 1,
-			    "unknown field \"%s\"", name);
-			continue;
-		}
-		if (json_object_get(doc, name) != NULL) {
-			add(res, 1, name, (int)k->start_mark.line + 1, 1,
-			    "mapping key \"%s\" already defined", name);
-			continue;
-		}
-		v = NULL;
-		if (decode(res, node_at(res, p->value), f, name, &v) == -1) {
-			json_decref(v);
-			continue;
-		}
-		if (v)
-			json_object_set_new(doc, name, v);
-	}
+	decode_object(res, root, root_fields, "", &doc);
 	return doc;
 }
 
@@ -621,25 +576,38 @@ text(json_t *obj, const char *name)
 	return json_string_value(json_object_get(obj, name));
 }
 
+/* An error about the key name of the mapping being checked. */
+static void __attribute__((format(printf, 3, 4)))
+reject(const struct check *c, const char *name, const char *fmt, ...)
+{
+	char    key[192];
+	va_list ap;
+	int     line, col;
+
+	join(key, sizeof(key), c->prefix, name);
+	pc_position(c->res, key, &line, &col);
+	va_start(ap, fmt);
+	vadd(c->res, 1, key, line, col, fmt, ap);
+	va_end(ap);
+}
+
 /* "name is a required field" if the key is missing or empty. */
 static int
 required(const struct check *c, const char *name)
 {
-	char        key[192];
 	json_t     *v = json_object_get(c->obj, name);
 	const char *s = json_string_value(v);
 
 	if (v != NULL && (s == NULL || *s != '\0'))
 		return 1;
-	join(key, sizeof(key), c->prefix, name);
-	rule(c->res, 1, key, "%s is a required field", name);
+	reject(c, name, "%s is a required field", name);
 	return 0;
 }
 
 static void
 one_of(const struct check *c, const char *name, const char *const *values)
 {
-	char        key[192], list[512] = "";
+	char        list[512] = "";
 	const char *s = text(c->obj, name);
 	size_t      n = 0, count = 0;
 
@@ -656,8 +624,7 @@ one_of(const struct check *c, const char *name, const char *const *values)
 		        : i + 1 == count ? " or "
 		                         : ", ",
 		    values[i]);
-	join(key, sizeof(key), c->prefix, name);
-	rule(c->res, 1, key, "%s must be one of the following: %s", name, list);
+	reject(c, name, "%s must be one of the following: %s", name, list);
 }
 
 /* A format check on an optional text key: "<name> <what>" if it fails. */
@@ -665,13 +632,11 @@ static void
 format(const struct check *c, const char *name, int (*ok)(const char *),
     const char *what)
 {
-	char        key[192];
 	const char *s = text(c->obj, name);
 
 	if (s == NULL || ok(s))
 		return;
-	join(key, sizeof(key), c->prefix, name);
-	rule(c->res, 1, key, "%s %s", name, what);
+	reject(c, name, "%s %s", name, what);
 }
 
 /* Each item of a list of text: "<name>[i] <what>" if it fails. */
@@ -679,7 +644,7 @@ static void
 each(const struct check *c, const char *name, int (*ok)(const char *),
     const char *what)
 {
-	char    key[192], field[128];
+	char    field[128];
 	json_t *v;
 	size_t  i;
 
@@ -688,8 +653,7 @@ each(const struct check *c, const char *name, int (*ok)(const char *),
 		if (ok(json_string_value(v)))
 			continue;
 		snprintf(field, sizeof(field), "%s[%zu]", name, i);
-		join(key, sizeof(key), c->prefix, field);
-		rule(c->res, 1, key, "%s %s", field, what);
+		reject(c, field, "%s %s", field, what);
 	}
 }
 
@@ -697,19 +661,27 @@ each(const struct check *c, const char *name, int (*ok)(const char *),
 static void
 not_empty(const struct check *c, const char *name)
 {
-	char key[192];
-
 	if (json_array_size(json_object_get(c->obj, name)) > 0)
 		return;
-	join(key, sizeof(key), c->prefix, name);
-	rule(c->res, 1, key, "%s must contain more than 0 items", name);
+	reject(c, name, "%s must contain more than 0 items", name);
+}
+
+/* A text key longer than max characters (grapheme clusters). */
+static void
+max_length(const struct check *c, const char *name, size_t max)
+{
+	const char *s = text(c->obj, name);
+
+	if (s != NULL && pc_graphemes(s) > max)
+		reject(c, name,
+		    "%s must be a maximum of %zu characters in length", name,
+		    max);
 }
 
 static void
 check_org(struct pc_result *res, json_t *org, const char *prefix)
 {
 	struct check c = { res, org, prefix };
-	char         key[192];
 	const char  *uri;
 	int          ok;
 
@@ -719,20 +691,19 @@ check_org(struct pc_result *res, json_t *org, const char *prefix)
 	uri = text(org, "uri");
 	if ((ok = pc_organisation_uri(uri)) == 1)
 		return;
-	join(key, sizeof(key), prefix, "uri");
 	if (ok == -1)
-		rule(res, 1, key,
+		reject(&c, "uri",
 		    "uri must be a valid Italian Public Administration Code "
 		    "(iPA) with format 'urn:x-italian-pa:[codiceIPA]' "
 		    "(see " IPA_URL ")");
 	else
-		rule(res, 1, key, "uri is not a valid URI");
+		reject(&c, "uri", "uri is not a valid URI");
 }
 
 static void
 check_supports(struct pc_result *res, json_t *list)
 {
-	char        prefix[64], key[96];
+	char        prefix[64];
 	const char *id;
 	json_t     *v;
 	size_t      i;
@@ -747,12 +718,10 @@ check_supports(struct pc_result *res, json_t *list)
 		if (strncmp(id, "alias:", 6) != 0)
 			format(&c, "id", pc_is_url,
 			    "must be an alias (alias:NAME) or a valid URI");
-		else if (!pc_is_alias(id + 6)) {
-			snprintf(key, sizeof(key), "%s.id", prefix);
-			rule(res, 1, key,
+		else if (!pc_is_alias(id + 6))
+			reject(&c, "id",
 			    "id contains an unknown alias (see " ALIASES_URL
 			    ")");
-		}
 	}
 }
 
@@ -761,33 +730,17 @@ static void
 check_desc(struct pc_result *res, json_t *desc, const char *prefix)
 {
 	struct check c = { res, desc, prefix };
-	char         key[192];
-	const char  *s;
-	size_t       n;
 
-	if ((s = text(desc, "genericName")) != NULL && pc_graphemes(s) > 35) {
-		join(key, sizeof(key), prefix, "genericName");
-		rule(res, 1, key,
-		    "genericName must be a maximum of 35 characters in length");
-	}
-	if (required(&c, "shortDescription") &&
-	    pc_graphemes(text(desc, "shortDescription")) > 150) {
-		join(key, sizeof(key), prefix, "shortDescription");
-		rule(res, 1, key,
-		    "shortDescription must be a maximum of 150 characters in "
-		    "length");
-	}
+	max_length(&c, "genericName", 35);
+	if (required(&c, "shortDescription"))
+		max_length(&c, "shortDescription", 150);
 	if (required(&c, "longDescription")) {
-		n = pc_graphemes(text(desc, "longDescription"));
-		join(key, sizeof(key), prefix, "longDescription");
-		if (n < 150)
-			rule(res, 1, key,
+		if (pc_graphemes(text(desc, "longDescription")) < 150)
+			reject(&c, "longDescription",
 			    "longDescription must be at least 150 characters "
 			    "in length");
-		else if (n > 10000)
-			rule(res, 1, key,
-			    "longDescription must be a maximum of 10000 "
-			    "characters in length");
+		else
+			max_length(&c, "longDescription", 10000);
 	}
 	format(&c, "documentation", pc_is_http_url, "must be an HTTP URL");
 	format(&c, "apiDocumentation", pc_is_http_url, "must be an HTTP URL");
@@ -877,18 +830,18 @@ check_maintenance(struct pc_result *res, json_t *m)
 	type = type ? type : "";
 	contract = strcmp(type, "contract") == 0;
 	if (contractors == NULL && contract)
-		rule(res, 1, "maintenance.contractors",
+		reject(&c, "contractors",
 		    "contractors is a required field when \"type\" is "
 		    "\"contract\"");
 	else if (contractors != NULL && !contract)
-		rule(res, 1, "maintenance.contractors",
+		reject(&c, "contractors",
 		    "contractors must not be present unless \"type\" is "
 		    "\"contract\"");
 	else
 		check_people(res, contractors, "contractors", 1);
 	if (contacts == NULL &&
 	    (strcmp(type, "community") == 0 || strcmp(type, "internal") == 0))
-		rule(res, 1, "maintenance.contacts",
+		reject(&c, "contacts",
 		    "contacts is a required field when \"type\" is \"%s\"",
 		    type);
 	check_people(res, contacts, "contacts", 0);
@@ -975,13 +928,8 @@ check_fields(struct pc_result *res, json_t *doc)
 	{
 		struct check l = { res, section(doc, "localisation", empty),
 			"localisation" };
-		if (json_object_get(l.obj, "localisationReady") == NULL)
-			rule(res, 1, "localisation.localisationReady",
-			    "localisationReady is a required field");
-		if (json_object_get(l.obj, "availableLanguages") == NULL)
-			rule(res, 1, "localisation.availableLanguages",
-			    "availableLanguages is a required field");
-		else {
+		required(&l, "localisationReady");
+		if (required(&l, "availableLanguages")) {
 			not_empty(&l, "availableLanguages");
 			each(&l, "availableLanguages", pc_is_bcp47,
 			    "must be a valid BCP 47 language");
@@ -1009,6 +957,16 @@ check_fields(struct pc_result *res, json_t *doc)
 /* ---- the rules beyond the structure ---------------------------------------- */
 
 #define DEPRECATED "This key is DEPRECATED and will be removed in the future. "
+#define DROP_IT    "It's safe to drop it"
+
+/* A warning for a key that is there, however empty; key names it. */
+static void
+deprecated(struct pc_result *res, json_t *obj, const char *name,
+    const char *key, const char *instead)
+{
+	if (json_object_get(obj, name) != NULL)
+		rule(res, 0, key, DEPRECATED "%s", instead);
+}
 
 /* Files the standard lets point into the repository or to a URL. */
 static void
@@ -1068,23 +1026,19 @@ check_extra(struct pc_result *res, json_t *doc)
 		lowercase_countries(res, v, "unsupportedCountries");
 	}
 	if ((s = text(legal, "authorsFile")) != NULL) {
-		rule(res, 0, "legal.authorsFile",
-		    DEPRECATED "It's safe to drop it");
+		rule(res, 0, "legal.authorsFile", DEPRECATED DROP_IT);
 		relative_path(res, "legal.authorsFile", s);
 	}
-	if (json_object_get(legal, "repoOwner") != NULL)
-		rule(res, 0, "legal.repoOwner",
-		    DEPRECATED "Use 'organisation.name' instead");
-	if (json_object_get(doc, "inputTypes") != NULL)
-		rule(res, 0, "inputTypes", DEPRECATED "It's safe to drop it");
-	if (json_object_get(doc, "outputTypes") != NULL)
-		rule(res, 0, "outputTypes", DEPRECATED "It's safe to drop it");
+	deprecated(res, legal, "repoOwner", "legal.repoOwner",
+	    "Use 'organisation.name' instead");
+	deprecated(res, doc, "inputTypes", "inputTypes", DROP_IT);
+	deprecated(res, doc, "outputTypes", "outputTypes", DROP_IT);
 	json_object_foreach(json_object_get(doc, "description"), lang, v)
 	{
 		if ((s = text(v, "genericName")) != NULL && *s != '\0') {
 			snprintf(key, sizeof(key), "description.%s.genericName",
 			    lang);
-			rule(res, 0, key, DEPRECATED "It's safe to drop it");
+			rule(res, 0, key, DEPRECATED DROP_IT);
 		}
 		json_array_foreach(json_object_get(v, "screenshots"), i, shot)
 		{
@@ -1107,8 +1061,7 @@ check_extra(struct pc_result *res, json_t *doc)
 	if (it == NULL)
 		return;
 	/* Keyed IT.* even for a lowercase section, as upstream does. */
-	if (json_object_get(it, "conforme") != NULL)
-		rule(res, 0, "IT.conforme", DEPRECATED "It's safe to drop it");
+	deprecated(res, it, "conforme", "IT.conforme", DROP_IT);
 	s = text(json_object_get(it, "riuso"), "codiceIPA");
 	if (s != NULL && *s != '\0' && pc_is_ipa_code(s))
 		rule(res, 0, "IT.riuso.codiceIPA",

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "domain/resource.h"
 #include "events/delivery.h"
 #include "events/outbox.h"
@@ -81,51 +82,22 @@ static const struct rollin_plugin mock_desc = {
 /* ---- fixture ------------------------------------------------------------- */
 
 struct fixture {
-	char                   dir[64];
-	char                   path[128];
+	char                   dir[FIXTURE_DIR_LEN];
+	char                   path[FIXTURE_PATH_LEN];
 	struct db             *db;
 	struct plugin          plugin;
 	struct plugin_registry reg;
 	struct delivery       *d;
 };
 
-static void
-remove_tree(const char *dir)
-{
-	DIR           *d = opendir(dir);
-	struct dirent *e;
-	char           path[512];
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 static int
 setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
-	struct rl_error err = { 0 };
 
 	if (fx == NULL)
 		return -1;
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/rollin-delivery-XXXXXX");
-	if (mkdtemp(fx->dir) == NULL) {
-		free(fx);
-		return -1;
-	}
-	snprintf(fx->path, sizeof(fx->path), "%s/rollin.db", fx->dir);
-	log_set_level(LOG_ERROR);
-	if ((fx->db = db_open(fx->path, DB_MIGRATE, &err)) == NULL) {
-		fprintf(stderr, "db_open: %s\n", err.message);
-		remove_tree(fx->dir);
+	if ((fx->db = fixture_db_open("delivery", fx->dir, fx->path)) == NULL) {
 		free(fx);
 		return -1;
 	}
@@ -149,8 +121,7 @@ teardown(void **state)
 
 	delivery_stop(fx->d);
 	json_decref(fx->plugin.settings);
-	db_close(fx->db);
-	remove_tree(fx->dir);
+	fixture_db_close(fx->db, fx->dir);
 	free(fx);
 	return 0;
 }

@@ -13,18 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "domain/reuse_export.h"
-
-static json_t *
-J(const char *text)
-{
-	json_error_t jerr;
-	json_t      *v = json_loads(text, 0, &jerr);
-
-	if (v == NULL)
-		fail_msg("bad JSON in test: %s: %s", jerr.text, text);
-	return v;
-}
 
 #define contains(hay, needle) contains_at(hay, needle, __LINE__)
 #define lacks(hay, needle)    lacks_at(hay, needle, __LINE__)
@@ -57,7 +47,7 @@ count(const char *hay, const char *needle)
 static char *
 markdown(const char *check_json)
 {
-	json_t *check = J(check_json);
+	json_t *check = fixture_json(check_json);
 	char   *md = reuse_export_markdown(check);
 
 	json_decref(check);
@@ -68,7 +58,7 @@ markdown(const char *check_json)
 static char *
 html(const char *check_json)
 {
-	json_t *check = J(check_json);
+	json_t *check = fixture_json(check_json);
 	char   *h = reuse_export_html(check);
 
 	json_decref(check);

@@ -11,19 +11,9 @@
 
 #include <string.h>
 
+#include "fixture.h"
 #include "domain/quality.h"
 #include "util/clock.h"
-
-static json_t *
-J(const char *text)
-{
-	json_error_t jerr;
-	json_t      *v = json_loads(text, 0, &jerr);
-
-	if (v == NULL)
-		fail_msg("bad JSON in test: %s: %s", jerr.text, text);
-	return v;
-}
 
 /* The missing list as "a,b,c" for comparison. */
 static void
@@ -43,7 +33,7 @@ joined(json_t *arr, char *out, size_t len)
 static int
 completeness(const char *doc_text, char *missing, size_t len)
 {
-	json_t *doc = J(doc_text), *m = NULL;
+	json_t *doc = fixture_json(doc_text), *m = NULL;
 	int     pct = quality_completeness(doc, &m);
 
 	assert_non_null(m);
@@ -136,7 +126,7 @@ test_partial_entry(void **state)
 	    37);
 	/* Without a list to fill, the percentage is still given. */
 	{
-		json_t *doc = J("{\"summary\": \"s\"}");
+		json_t *doc = fixture_json("{\"summary\": \"s\"}");
 		assert_int_equal(quality_completeness(doc, NULL), 12);
 		json_decref(doc);
 	}

@@ -10,125 +10,33 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "domain/resource.h"
+#include "fixture.h"
 #include "store/db.h"
 #include "store/record.h"
 #include "util/clock.h"
 #include "util/log.h"
 
 struct fixture {
-	char             dir[64];
-	char             path[128];
+	char             dir[FIXTURE_DIR_LEN];
+	char             path[FIXTURE_PATH_LEN];
 	struct db       *db;
 	struct principal admin;
 };
-
-static void
-remove_tree(const char *dir)
-{
-	DIR           *d = opendir(dir);
-	struct dirent *e;
-	struct stat    sb;
-	char           path[512];
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
-			remove_tree(path);
-		else
-			unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
-/*
- * Migrating a fresh database for every test is most of a test's time, so
- * the group migrates one template and each test starts from a copy of it.
- */
-static char template_dir[64], template_path[128];
-
-static int
-copy_file(const char *from, const char *to)
-{
-	FILE  *in = fopen(from, "rb"), *out = fopen(to, "wb");
-	char   buf[8192];
-	size_t n;
-	int    rc = 0;
-
-	if (in == NULL || out == NULL)
-		rc = -1;
-	while (rc == 0 && (n = fread(buf, 1, sizeof(buf), in)) > 0)
-		if (fwrite(buf, 1, n, out) != n)
-			rc = -1;
-	if (in != NULL)
-		fclose(in);
-	if (out != NULL && fclose(out) != 0)
-		rc = -1;
-	return rc;
-}
-
-static int
-group_setup(void **state)
-{
-	struct rl_error err = { 0 };
-	struct db      *db;
-
-	(void)state;
-	log_set_level(LOG_ERROR);
-	snprintf(template_dir, sizeof(template_dir), "/tmp/rollin-%s-XXXXXX",
-	    "template");
-	if (mkdtemp(template_dir) == NULL)
-		return -1;
-	snprintf(template_path, sizeof(template_path), "%s/template.db",
-	    template_dir);
-	if ((db = db_open(template_path, DB_MIGRATE, &err)) == NULL) {
-		fprintf(stderr, "db_open: %s\n", err.message);
-		return -1;
-	}
-	/* Closing checkpoints the WAL: the file alone is the database. */
-	db_close(db);
-	return 0;
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	remove_tree(template_dir);
-	return 0;
-}
 
 static int
 setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
-	struct rl_error err = { 0 };
 	time_t          t;
 
 	if (fx == NULL)
 		return -1;
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/rollin-record-XXXXXX");
-	if (mkdtemp(fx->dir) == NULL) {
-		free(fx);
-		return -1;
-	}
-	snprintf(fx->path, sizeof(fx->path), "%s/rollin.db", fx->dir);
-	if (copy_file(template_path, fx->path) == -1 ||
-	    (fx->db = db_open(fx->path, DB_MIGRATE, &err)) == NULL) {
-		fprintf(stderr, "db_open: %s\n", err.message);
-		remove_tree(fx->dir);
+	if ((fx->db = fixture_db_open("record", fx->dir, fx->path)) == NULL) {
 		free(fx);
 		return -1;
 	}
@@ -145,42 +53,16 @@ teardown(void **state)
 {
 	struct fixture *fx = *state;
 
-	db_close(fx->db);
-	remove_tree(fx->dir);
+	fixture_db_close(fx->db, fx->dir);
 	free(fx);
 	clock_set(0);
 	return 0;
 }
 
-static json_t *
-J(const char *text)
-{
-	json_error_t jerr;
-	json_t      *v = json_loads(text, 0, &jerr);
-
-	if (v == NULL)
-		fail_msg("bad JSON in test: %s: %s", jerr.text, text);
-	return v;
-}
-
-static long long
-query_int(struct db *db, const char *sql)
-{
-	sqlite3_stmt *st;
-	long long     v = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL),
-	    SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 static long long
 events(struct fixture *fx)
 {
-	return query_int(fx->db, "SELECT count(*) FROM events");
+	return fixture_query_int(fx->db, "SELECT count(*) FROM events");
 }
 
 /* Type and subject of the newest event, "" if there is none. */
@@ -208,18 +90,7 @@ static int64_t
 create(struct fixture *fx, const struct resource *res, int64_t parent,
     const char *text, const struct principal *who)
 {
-	struct record   r;
-	struct rl_error err = { 0 };
-	json_t         *body = J(text);
-	int     rc = record_create(fx->db, res, parent, body, who, &r, &err);
-	int64_t id = r.id;
-
-	json_decref(body);
-	if (rc != 0)
-		fail_msg("create %s %s: %d %s %s: %s", res->name, text,
-		    err.status, err.code, err.field, err.message);
-	record_clear(&r);
-	return id;
+	return fixture_create(fx->db, res, parent, text, who);
 }
 
 /* Creates a record that must be refused; returns the error. */
@@ -229,7 +100,7 @@ create_fails(struct fixture *fx, const struct resource *res, int64_t parent,
 {
 	struct record   r;
 	struct rl_error err = { 0 };
-	json_t         *body = J(text);
+	json_t         *body = fixture_json(text);
 	int rc = record_create(fx->db, res, parent, body, who, &r, &err);
 
 	json_decref(body);
@@ -246,7 +117,7 @@ update(struct fixture *fx, const struct resource *res, int64_t parent,
     const char *key, const char *text, int64_t if_match,
     const struct principal *who, struct record *out, struct rl_error *err)
 {
-	json_t *patch = J(text);
+	json_t *patch = fixture_json(text);
 	int     rc;
 
 	memset(err, 0, sizeof(*err));
@@ -433,7 +304,8 @@ test_unknown_reference(void **state)
 	    SOL("sol-a", "A", "org-nope", "pilot"), &fx->admin);
 	expect_error(&err, 422, "unknown_reference", "owner");
 	assert_non_null(strstr(err.message, "org-nope"));
-	assert_int_equal(query_int(fx->db, "SELECT count(*) FROM solutions"),
+	assert_int_equal(fixture_query_int(fx->db,
+	                     "SELECT count(*) FROM solutions"),
 	    0);
 	assert_int_equal(events(fx), 1);
 
@@ -469,7 +341,7 @@ test_duplicate(void **state)
 	err = create_fails(fx, &res_organisation, 0, ORG("org-a", "Stadt B"),
 	    &fx->admin);
 	expect_error(&err, 409, "duplicate", "slug");
-	assert_int_equal(query_int(fx->db,
+	assert_int_equal(fixture_query_int(fx->db,
 	                     "SELECT count(*) FROM "
 	                     "organisations"),
 	    1);
@@ -577,7 +449,7 @@ test_events_per_write(void **state)
 	    0);
 	record_clear(&r);
 	assert_int_equal(events(fx), 5);
-	assert_int_equal(query_int(fx->db,
+	assert_int_equal(fixture_query_int(fx->db,
 	                     "SELECT count(*) FROM events "
 	                     "WHERE type = 'release.published'"),
 	    1);
@@ -589,7 +461,7 @@ test_events_per_write(void **state)
 	    0);
 	record_clear(&r);
 	assert_int_equal(events(fx), 6);
-	assert_int_equal(query_int(fx->db,
+	assert_int_equal(fixture_query_int(fx->db,
 	                     "SELECT count(*) FROM events "
 	                     "WHERE type = 'release.published'"),
 	    1);
@@ -600,7 +472,7 @@ test_events_per_write(void **state)
 	    "\"released\", \"date\": \"2026-07-01\"}",
 	    &fx->admin);
 	assert_int_equal(events(fx), 8);
-	assert_int_equal(query_int(fx->db,
+	assert_int_equal(fixture_query_int(fx->db,
 	                     "SELECT count(*) FROM events "
 	                     "WHERE type = 'release.published'"),
 	    2);
@@ -609,7 +481,7 @@ test_events_per_write(void **state)
 	    "SELECT count(*) FROM events WHERE type "
 	    "LIKE 'release.%%' AND solution_id IS NOT %lld",
 	    (long long)sol);
-	assert_int_equal(query_int(fx->db, sql), 0);
+	assert_int_equal(fixture_query_int(fx->db, sql), 0);
 
 	/* Refused by a rule of the resource: no event. */
 	err = create_fails(fx, &res_release, sol,
@@ -662,7 +534,7 @@ test_retire_event(void **state)
 	    0);
 	record_clear(&r);
 	assert_int_equal(events(fx), 4);
-	assert_int_equal(query_int(fx->db,
+	assert_int_equal(fixture_query_int(fx->db,
 	                     "SELECT count(*) FROM events WHERE "
 	                     "type = 'solution.retired'"),
 	    1);
@@ -1089,5 +961,6 @@ main(void)
 	};
 #undef T
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, fixture_template_setup,
+	    fixture_template_teardown);
 }

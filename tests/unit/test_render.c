@@ -13,19 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "report/chart.h"
 #include "report/render.h"
-
-static json_t *
-J(const char *text)
-{
-	json_error_t jerr;
-	json_t      *v = json_loads(text, 0, &jerr);
-
-	if (v == NULL)
-		fail_msg("bad JSON in test: %s: %s", jerr.text, text);
-	return v;
-}
 
 /* A report document with these columns and rows (JSON text). */
 static json_t *
@@ -35,8 +25,8 @@ doc(const char *columns, const char *rows)
 	    "title", "Testbericht & Co", "generated_at", "2026-03-01T09:30:00Z",
 	    "params");
 
-	json_object_set_new(d, "columns", J(columns));
-	json_object_set_new(d, "rows", J(rows));
+	json_object_set_new(d, "columns", fixture_json(columns));
+	json_object_set_new(d, "rows", fixture_json(rows));
 	return d;
 }
 
@@ -132,14 +122,14 @@ test_json(void **state)
 	             " {\"name\": \"savings_cents\", \"label\": \"Einsparung\","
 	             "  \"type\": \"cents\", \"chart\": \"value\"}]",
 	        "[[\"a\", 123456], [null, 123456]]", RENDER_JSON);
-	out = J(text);
+	out = fixture_json(text);
 	/* Names, not labels; money stays integer cents; no page title. */
 	assert_string_equal(json_string_value(json_object_get(out, "report")),
 	    "test");
 	assert_string_equal(json_string_value(
 	                        json_object_get(out, "generated_at")),
 	    "2026-03-01T09:30:00Z");
-	names = J("[\"solution\", \"savings_cents\"]");
+	names = fixture_json("[\"solution\", \"savings_cents\"]");
 	assert_true(json_equal(json_object_get(out, "columns"), names));
 	json_decref(names);
 	assert_int_equal(json_integer_value(json_array_get(
@@ -278,7 +268,7 @@ test_empty(void **state)
 	free(text);
 
 	text = rendered("[\"a\", \"b_cents\"]", "[]", RENDER_JSON);
-	out = J(text);
+	out = fixture_json(text);
 	assert_int_equal(json_array_size(json_object_get(out, "rows")), 0);
 	assert_int_equal(json_array_size(json_object_get(out, "columns")), 2);
 	json_decref(out);

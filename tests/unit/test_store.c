@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "store/db.h"
 #include "util/log.h"
 
@@ -42,36 +43,12 @@ setup(void **state)
 	return 0;
 }
 
-/* Removes a temp dir and everything below it. */
-static void
-remove_tree(const char *dir)
-{
-	DIR           *d = opendir(dir);
-	struct dirent *e;
-	struct stat    sb;
-	char           path[512];
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
-			remove_tree(path);
-		else
-			unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 static int
 teardown(void **state)
 {
 	struct fixture *fx = *state;
 
-	remove_tree(fx->dir);
+	fixture_remove_tree(fx->dir);
 	free(fx);
 	return 0;
 }
@@ -85,20 +62,6 @@ open_db(const char *path)
 	if (db == NULL)
 		fail_msg("db_open %s: %s %s", path, err.code, err.message);
 	return db;
-}
-
-static long long
-query_int(struct db *db, const char *sql)
-{
-	sqlite3_stmt *st;
-	long long     v = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL),
-	    SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
 }
 
 static char *
@@ -131,7 +94,7 @@ test_open_migrates(void **state)
 	assert_int_equal(db_schema_version(db), db_schema_latest());
 	assert_string_equal(db_path(db), fx->path);
 	/* The catalogue's tables are there. */
-	assert_int_equal(query_int(db,
+	assert_int_equal(fixture_query_int(db,
 	                     "SELECT count(*) FROM sqlite_master "
 	                     "WHERE type = 'table' AND name IN "
 	                     "('organisations', 'solutions', "
@@ -145,7 +108,7 @@ test_open_migrates(void **state)
 	assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
 	sqlite3_finalize(st);
 
-	assert_int_equal(query_int(db, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(fixture_query_int(db, "PRAGMA foreign_keys"), 1);
 	db_close(db);
 
 	/* Opening again migrates nothing and keeps the data. */
@@ -167,7 +130,8 @@ test_foreign_keys_enforced(void **state)
 	        "name, created_at, updated_at, updated_by) VALUES (999, 'x', "
 	        "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'test')"),
 	    -1);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM contacts"), 0);
+	assert_int_equal(fixture_query_int(db, "SELECT count(*) FROM contacts"),
+	    0);
 	db_close(db);
 }
 
@@ -287,10 +251,12 @@ test_nested_inner_rollback(void **state)
 	assert_int_equal(db_exec(db, "INSERT INTO scratch VALUES (1)"), 0);
 	assert_int_equal(db_begin(db), 0);
 	assert_int_equal(db_exec(db, "INSERT INTO scratch VALUES (2)"), 0);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM scratch"), 2);
+	assert_int_equal(fixture_query_int(db, "SELECT count(*) FROM scratch"),
+	    2);
 	db_rollback(db);
 	/* The inner work is gone, the outer work is still there... */
-	assert_int_equal(query_int(db, "SELECT count(*) FROM scratch"), 1);
+	assert_int_equal(fixture_query_int(db, "SELECT count(*) FROM scratch"),
+	    1);
 	/* ...and the outer transaction goes on. */
 	assert_int_equal(db_begin(db), 0);
 	assert_int_equal(db_exec(db, "INSERT INTO scratch VALUES (3)"), 0);
@@ -301,8 +267,10 @@ test_nested_inner_rollback(void **state)
 
 	/* Committed to the file. */
 	db = open_db(fx->path);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM scratch"), 2);
-	assert_int_equal(query_int(db, "SELECT sum(x) FROM scratch"), 4);
+	assert_int_equal(fixture_query_int(db, "SELECT count(*) FROM scratch"),
+	    2);
+	assert_int_equal(fixture_query_int(db, "SELECT sum(x) FROM scratch"),
+	    4);
 	db_close(db);
 }
 
@@ -319,7 +287,8 @@ test_nested_outer_rollback(void **state)
 	assert_int_equal(db_exec(db, "INSERT INTO scratch VALUES (2)"), 0);
 	assert_int_equal(db_commit(db), 0); /* inner */
 	db_rollback(db);                    /* outer */
-	assert_int_equal(query_int(db, "SELECT count(*) FROM scratch"), 0);
+	assert_int_equal(fixture_query_int(db, "SELECT count(*) FROM scratch"),
+	    0);
 	assert_int_equal(sqlite3_get_autocommit(db_handle(db)), 1);
 
 	/* A fresh transaction afterwards starts at the outer level again. */
@@ -332,7 +301,8 @@ test_nested_outer_rollback(void **state)
 	db_close(db);
 
 	db = open_db(fx->path);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM scratch"), 1);
+	assert_int_equal(fixture_query_int(db, "SELECT count(*) FROM scratch"),
+	    1);
 	db_close(db);
 }
 

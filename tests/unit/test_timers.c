@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "domain/quality.h"
 #include "domain/resource.h"
 #include "events/timers.h"
@@ -27,32 +28,13 @@
 #include "util/log.h"
 
 struct fixture {
-	char                dir[64];
-	char                path[128];
+	char                dir[FIXTURE_DIR_LEN];
+	char                path[FIXTURE_PATH_LEN];
 	struct db          *db;
 	struct principal    admin;
 	struct timer_config cfg;
 	int64_t             sol;
 };
-
-static void
-remove_tree(const char *dir)
-{
-	DIR           *d = opendir(dir);
-	struct dirent *e;
-	char           path[512];
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
 
 static void
 set_day(const char *ts)
@@ -64,34 +46,12 @@ set_day(const char *ts)
 	clock_set(t);
 }
 
-static json_t *
-J(const char *text)
-{
-	json_error_t jerr;
-	json_t      *v = json_loads(text, 0, &jerr);
-
-	if (v == NULL)
-		fail_msg("bad JSON in test: %s: %s", jerr.text, text);
-	return v;
-}
-
 /* Creates a record that must be accepted; returns its id. */
 static int64_t
 create(struct fixture *fx, const struct resource *res, int64_t parent,
     const char *text)
 {
-	struct record   r;
-	struct rl_error err = { 0 };
-	json_t         *body = J(text);
-	int rc = record_create(fx->db, res, parent, body, &fx->admin, &r, &err);
-	int64_t id = r.id;
-
-	json_decref(body);
-	if (rc != 0)
-		fail_msg("create %s %s: %d %s %s: %s", res->name, text,
-		    err.status, err.code, err.field, err.message);
-	record_clear(&r);
-	return id;
+	return fixture_create(fx->db, res, parent, text, &fx->admin);
 }
 
 static void
@@ -100,7 +60,7 @@ update(struct fixture *fx, const struct resource *res, int64_t parent,
 {
 	struct record   r;
 	struct rl_error err = { 0 };
-	json_t         *patch = J(text);
+	json_t         *patch = fixture_json(text);
 	char            key[32];
 	int64_t         rev;
 	int             rc;
@@ -123,21 +83,11 @@ static int
 setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
-	struct rl_error err = { 0 };
 	char            why[128];
 
 	if (fx == NULL)
 		return -1;
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/rollin-timers-XXXXXX");
-	if (mkdtemp(fx->dir) == NULL) {
-		free(fx);
-		return -1;
-	}
-	snprintf(fx->path, sizeof(fx->path), "%s/rollin.db", fx->dir);
-	log_set_level(LOG_ERROR);
-	if ((fx->db = db_open(fx->path, DB_MIGRATE, &err)) == NULL) {
-		fprintf(stderr, "db_open: %s\n", err.message);
-		remove_tree(fx->dir);
+	if ((fx->db = fixture_db_open("timers", fx->dir, fx->path)) == NULL) {
 		free(fx);
 		return -1;
 	}
@@ -169,8 +119,7 @@ teardown(void **state)
 {
 	struct fixture *fx = *state;
 
-	db_close(fx->db);
-	remove_tree(fx->dir);
+	fixture_db_close(fx->db, fx->dir);
 	free(fx);
 	clock_set(0);
 	return 0;
@@ -233,7 +182,7 @@ newest(struct fixture *fx, const char *type, struct ev *ev)
 	snprintf(ev->actor, sizeof(ev->actor), "%s",
 	    sqlite3_column_text(st, 1));
 	ev->solution_id = sqlite3_column_int64(st, 2);
-	ev->payload = J((const char *)sqlite3_column_text(st, 3));
+	ev->payload = fixture_json((const char *)sqlite3_column_text(st, 3));
 	snprintf(ev->time, sizeof(ev->time), "%s", sqlite3_column_text(st, 4));
 	sqlite3_finalize(st);
 }

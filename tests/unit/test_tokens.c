@@ -8,101 +8,23 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "fixture.h"
 #include "store/db.h"
 #include "store/record.h"
 #include "store/tokens.h"
 #include "util/log.h"
 
 struct fixture {
-	char       dir[64];
-	char       path[128];
+	char       dir[FIXTURE_DIR_LEN];
+	char       path[FIXTURE_PATH_LEN];
 	struct db *db;
 	int64_t    org_a, org_b;
 };
-
-static void
-remove_tree(const char *dir)
-{
-	DIR           *d = opendir(dir);
-	struct dirent *e;
-	char           path[512];
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
-/*
- * Migrating a fresh database for every test is most of a test's time, so
- * the group migrates one template and each test starts from a copy of it.
- */
-static char template_dir[64], template_path[128];
-
-static int
-copy_file(const char *from, const char *to)
-{
-	FILE  *in = fopen(from, "rb"), *out = fopen(to, "wb");
-	char   buf[8192];
-	size_t n;
-	int    rc = 0;
-
-	if (in == NULL || out == NULL)
-		rc = -1;
-	while (rc == 0 && (n = fread(buf, 1, sizeof(buf), in)) > 0)
-		if (fwrite(buf, 1, n, out) != n)
-			rc = -1;
-	if (in != NULL)
-		fclose(in);
-	if (out != NULL && fclose(out) != 0)
-		rc = -1;
-	return rc;
-}
-
-static int
-group_setup(void **state)
-{
-	struct rl_error err = { 0 };
-	struct db      *db;
-
-	(void)state;
-	log_set_level(LOG_ERROR);
-	snprintf(template_dir, sizeof(template_dir), "/tmp/rollin-%s-XXXXXX",
-	    "template");
-	if (mkdtemp(template_dir) == NULL)
-		return -1;
-	snprintf(template_path, sizeof(template_path), "%s/template.db",
-	    template_dir);
-	if ((db = db_open(template_path, DB_MIGRATE, &err)) == NULL) {
-		fprintf(stderr, "db_open: %s\n", err.message);
-		return -1;
-	}
-	/* Closing checkpoints the WAL: the file alone is the database. */
-	db_close(db);
-	return 0;
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	remove_tree(template_dir);
-	return 0;
-}
 
 static int64_t
 make_org(struct db *db, const char *slug)
@@ -129,19 +51,10 @@ static int
 setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
-	struct rl_error err = { 0 };
 
 	if (fx == NULL)
 		return -1;
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/rollin-tokens-XXXXXX");
-	if (mkdtemp(fx->dir) == NULL) {
-		free(fx);
-		return -1;
-	}
-	snprintf(fx->path, sizeof(fx->path), "%s/rollin.db", fx->dir);
-	if (copy_file(template_path, fx->path) == -1 ||
-	    (fx->db = db_open(fx->path, DB_MIGRATE, &err)) == NULL) {
-		remove_tree(fx->dir);
+	if ((fx->db = fixture_db_open("tokens", fx->dir, fx->path)) == NULL) {
 		free(fx);
 		return -1;
 	}
@@ -156,8 +69,7 @@ teardown(void **state)
 {
 	struct fixture *fx = *state;
 
-	db_close(fx->db);
-	remove_tree(fx->dir);
+	fixture_db_close(fx->db, fx->dir);
 	free(fx);
 	return 0;
 }
@@ -423,5 +335,6 @@ main(void)
 	};
 #undef T
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, fixture_template_setup,
+	    fixture_template_teardown);
 }

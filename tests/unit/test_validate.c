@@ -13,27 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "domain/resource.h"
 #include "domain/validate.h"
 
 /* Parses a JSON literal written in the test; fails the test if malformed. */
-static json_t *
-J(const char *text)
-{
-	json_error_t jerr;
-	json_t      *v = json_loads(text, 0, &jerr);
-
-	if (v == NULL)
-		fail_msg("bad JSON in test: %s: %s", jerr.text, text);
-	return v;
-}
-
 /* Runs validate_fields and expects success. */
 static void
 ok(const struct resource *res, const char *text, int creating)
 {
 	struct rl_error err = { 0 };
-	json_t         *doc = J(text);
+	json_t         *doc = fixture_json(text);
 
 	int rc = validate_fields(res->fields, doc, creating, NULL, &err);
 
@@ -49,7 +39,7 @@ refused(const struct resource *res, const char *text, int creating, int status,
     const char *code, const char *field, struct rl_error *out)
 {
 	struct rl_error err = { 0 };
-	json_t         *doc = J(text);
+	json_t         *doc = fixture_json(text);
 
 	int rc = validate_fields(res->fields, doc, creating, NULL, &err);
 
