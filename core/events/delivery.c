@@ -589,12 +589,21 @@ on_finish(struct rollin_call *call, enum rollin_status status,
 		attempt_free(a);
 }
 
+/* The plugin's last error, for the API (which reads it on the loop). */
+static void
+plugin_note_error(struct plugin *p, const char *message)
+{
+	snprintf(p->last_error, sizeof(p->last_error), "%s", message);
+}
+
 /* On the loop: the outcome a notifier on the notifier thread finished with. */
 static void
 finish_on_loop(void *arg)
 {
 	struct attempt *a = arg;
 
+	if (a->fin_status != ROLLIN_OK && a->fin_message[0])
+		plugin_note_error(a->call.plugin, a->fin_message);
 	on_finish(&a->call, a->fin_status,
 	    a->fin_message[0] ? a->fin_message : NULL);
 }
@@ -648,7 +657,11 @@ run_off_loop(struct job *j, struct db *db)
 static void
 ran_off_loop(struct job *j)
 {
-	attempt_ran(j->arg, ((struct attempt *)j->arg)->rc, delivery_now_ms());
+	struct attempt *a = j->arg;
+
+	if (a->rc == ROLLIN_FAILED && a->call.message[0])
+		plugin_note_error(a->call.plugin, a->call.message);
+	attempt_ran(a, a->rc, delivery_now_ms());
 }
 
 /* Not started when the service stopped: sent again after the restart. */
