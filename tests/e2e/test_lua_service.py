@@ -321,5 +321,78 @@ class LuaServiceTest(unittest.TestCase):
                 if d["event_id"] in ids}
 
 
+class LuaNotifierShutdownTest(unittest.TestCase):
+    """SIGTERM while a Lua notifier's attempt runs on the notifier thread:
+    the service waits for it (its budget bounds the wait), exits cleanly,
+    and the attempt, not recorded, is made again after the restart."""
+
+    def setUp(self):
+        tmp = tempfile.TemporaryDirectory(prefix="rollin-e2e-lua-stop-")
+        self.addCleanup(tmp.cleanup)
+        plugins = os.path.join(tmp.name, "plugins")
+        os.mkdir(plugins)
+        shutil.copy(os.path.join(FIXTURES, "runaway-notifier.lua"), plugins)
+        cfg = os.path.join(tmp.name, "rollin.yaml")
+        with open(cfg, "w", encoding="utf-8") as f:
+            f.write("plugin_dirs: \"%s\"\n"
+                    "plugins:\n"
+                    "  runaway-notifier:\n"
+                    "    instructions: %d\n"
+                    "    backoff_base: \"0.2\"\n"
+                    "    max_attempts: 2\n"
+                    % (plugins, NOTIFIER_INSTRUCTIONS))
+        self.s = Server(args=["--config", cfg]).start()
+        self.addCleanup(self.s.dir.cleanup)
+        self.addCleanup(self.s.stop)
+        self.s.cli("org", "add", "betrieb", "--name", "Betrieb", "--kind",
+                   "provider")
+        self.admin = self.s.token("admin", "betrieb")
+
+    def status(self):
+        r = self.s.get(API + "/deliveries/status", token=self.admin)
+        self.assertEqual(r.status, 200, r)
+        return {i["subscriber"]: i for i in r.json["items"]}[
+            "runaway-notifier"]
+
+    def delivery(self, event, state):
+        r = self.s.get(API + "/deliveries?subscriber=runaway-notifier"
+                       "&state=" + state, token=self.admin)
+        self.assertEqual(r.status, 200, r)
+        return [d for d in r.json["items"] if d["event_id"] == event]
+
+    def test_sigterm_waits_for_the_lua_attempt_and_it_is_made_again(self):
+        s = self.s
+        r = s.post(API + "/organisations", {"slug": "stadt", "name": "Stadt",
+                                            "kind": "municipal"},
+                   token=self.admin)
+        self.assertEqual(r.status, 201, r)
+        event = s.last_event_id(self.admin)
+        wait_for(lambda: self.status()["in_flight"] == event,
+                 what="the attempt under way")
+        start = time.monotonic()
+        self.assertEqual(s.stop(), 0)
+        took = time.monotonic() - start
+        # At most one attempt's budget (and the rest of the shutdown).
+        self.assertLess(took, 10, took)
+        # The Lua call under way ended by its budget, after the signal.
+        term = [i for i, line in enumerate(s.log) if "received" in line]
+        self.assertTrue(term, s.log)
+        self.assertTrue(any("budget exceeded" in line
+                            for line in s.log[term[0]:]), s.log)
+        s.check_sanitizers()
+        r_log = len(s.log)
+
+        s.start()
+        # The attempt cut off by the stop did not count: two more made.
+        [d] = wait_for(lambda: self.delivery(event, "dead"), timeout=60,
+                       what="the event's attempts after the restart")
+        self.assertEqual(d["attempts"], 2, d)
+        self.assertIn("instruction budget exceeded", d["last_error"])
+        self.assertIn("event %d, attempt 1 of 2 failed" % event,
+                      "\n".join(s.log[r_log:]))
+        s.stop()
+        s.check_sanitizers()
+
+
 if __name__ == "__main__":
     unittest.main()
