@@ -10,6 +10,12 @@
  * on_finish(), which records the outcome (the deliveries row and, if the
  * event is done, the cursor) in one transaction.
  *
+ * A Lua notifier's run() is a job on the notifier thread instead: its
+ * synchronous outcome (ran_off_loop) and its finish (finish_on_loop) come
+ * back to the loop, so outcomes are recorded, and attempts freed, on the
+ * loop thread only. in_run covers the whole time the job is queued or
+ * running there.
+ *
  * An attempt outlives its subscriber when the service stops: the plugin's
  * I/O still holds the call, and net_free() ends that I/O by calling the
  * plugin's completion, which calls finish. Such a detached attempt is
@@ -26,9 +32,9 @@
 #include "events/notify_thread.h"
 #include "events/outbox.h"
 #include "events/subscriptions.h"
+#include "loop/worker.h"
 #include "plugin/call.h"
 #include "plugin/plugin.h"
-#include "loop/worker.h"
 #include "plugin/run.h"
 #include "store/db.h"
 #include "util/log.h"
