@@ -29,11 +29,11 @@ FIXTURES = os.path.normpath(os.path.join(
 BUILD_PLUGINS = os.path.join(os.path.dirname(os.path.abspath(ROLLIN_BIN)),
                              "plugins")
 FAST = 1.0      # seconds an API request may take while plugins misbehave
-# The looping notifier's budget: about 1.5 to 2 s of Lua per attempt. Lua
+# The looping notifier's budget: about 1 to 3 s of Lua per attempt. Lua
 # notifiers run on a thread of their own, so API requests meanwhile are
 # answered far faster than one attempt lasts (on the loop thread, every
 # request would wait for the attempt under way).
-NOTIFIER_INSTRUCTIONS = 200000000
+NOTIFIER_INSTRUCTIONS = 300000000
 NOTIFIER_FAST = 0.5
 
 
@@ -306,7 +306,7 @@ class LuaServiceTest(unittest.TestCase):
             # attempts, each far longer than any request took.
             took = (parse_ts(d["updated_at"]) -
                     parse_ts(d["created_at"])).total_seconds()
-            self.assertGreater(took, 4 * NOTIFIER_FAST, d)
+            self.assertGreater(took, 4 * max(latencies), (d, latencies))
         r = s.get(API + "/deliveries/status", token=self.admin)
         status = {i["subscriber"]: i for i in r.json["items"]}
         self.assertTrue(status["runaway-notifier"]["running"])
