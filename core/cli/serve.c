@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "demo/demo.h"
 #include "events/delivery.h"
+#include "events/notify_thread.h"
 #include "events/timers.h"
 #include "http/server.h"
 #include "loop/checkpoint.h"
@@ -159,6 +160,10 @@ cmd_serve(int argc, char **argv)
 	event_add(s.sigterm, NULL);
 	s.net = net_new(s.base);
 	net_set_default(s.net);
+	/* Lua notifiers and the pruning of old deliveries run off the loop. */
+	if (notify_thread_start(s.base, db, cfg.delivery_retention_days) == -1)
+		log_warnx("the notifier thread did not start: Lua notifiers "
+		          "run on the loop thread");
 	/* Notifiers follow the event log; what waited while down goes first. */
 	if ((delivery = delivery_start(s.base, db, &s.plugins)) == NULL)
 		goto free_base;
@@ -189,6 +194,8 @@ free_base:
 	/* Deliveries in flight are cancelled, and sent again after a start. */
 	delivery_stop(delivery);
 	net_free(s.net);
+	/* Waits for a Lua notifier's call under way; its budget bounds it. */
+	notify_thread_stop();
 	event_free(s.sigint);
 	event_free(s.sigterm);
 	event_base_free(s.base);

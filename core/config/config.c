@@ -79,6 +79,10 @@ static const struct setting settings[] = {
 	{ "checkpoint_interval", "ROLLIN_CHECKPOINT_INTERVAL",
 	    INT(checkpoint_interval, 1, 3600),
 	    "seconds between WAL checkpoints off the loop thread (default 5)" },
+	{ "delivery_retention_days", "ROLLIN_DELIVERY_RETENTION_DAYS",
+	    INT(delivery_retention_days, 0, 36500),
+	    "days a delivered event's delivery row is kept; dead letters stay "
+	    "until retried or removed; 0 keeps every row (default 30)" },
 	{ "metrics", "ROLLIN_METRICS", SET_METRICS,
 	    offsetof(struct config, metrics), 0, 0, 0,
 	    "who may read GET /metrics: local (clients on loopback), public, "
@@ -124,6 +128,7 @@ config_defaults(struct config *c)
 	c->request_timeout = 30;
 	c->shutdown_grace = 10;
 	c->checkpoint_interval = 5;
+	c->delivery_retention_days = 30;
 	c->metrics = METRICS_LOCAL;
 #ifdef ROLLIN_SOURCE_DIR
 	snprintf(c->web_root, sizeof(c->web_root), "%s/web", ROLLIN_SOURCE_DIR);

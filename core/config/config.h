@@ -35,6 +35,7 @@ struct config {
 	int            request_timeout; /* seconds */
 	int            shutdown_grace;  /* seconds to finish requests */
 	int checkpoint_interval;        /* seconds between WAL checkpoints */
+	int delivery_retention_days;    /* delivered rows kept; 0: forever */
 	enum metrics_access metrics;
 	char                web_root[CONFIG_PATH_MAX];
 	/*

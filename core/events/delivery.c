@@ -10,6 +10,12 @@
  * on_finish(), which records the outcome (the deliveries row and, if the
  * event is done, the cursor) in one transaction.
  *
+ * A Lua notifier's run() is a job on the notifier thread instead: its
+ * synchronous outcome (ran_off_loop) and its finish (finish_on_loop) come
+ * back to the loop, so outcomes are recorded, and attempts freed, on the
+ * loop thread only. in_run covers the whole time the job is queued or
+ * running there.
+ *
  * An attempt outlives its subscriber when the service stops: the plugin's
  * I/O still holds the call, and net_free() ends that I/O by calling the
  * plugin's completion, which calls finish. Such a detached attempt is
@@ -23,8 +29,10 @@
 #include <time.h>
 
 #include "events/delivery.h"
+#include "events/notify_thread.h"
 #include "events/outbox.h"
 #include "events/subscriptions.h"
+#include "loop/worker.h"
 #include "plugin/call.h"
 #include "plugin/plugin.h"
 #include "plugin/run.h"
@@ -65,6 +73,12 @@ struct attempt {
 	struct event      *deadline;
 	char              *event_text, *recipients_text;
 	struct attempt    *next, **prevp;
+
+	/* A Lua notifier's attempt runs on the notifier thread. */
+	struct job         run_job;
+	enum rollin_status rc;         /* what run() returned there */
+	enum rollin_status fin_status; /* what it finished with there */
+	char               fin_message[512];
 };
 
 /* The engine of the running service, for the API (one per process). */
@@ -581,6 +595,88 @@ on_finish(struct rollin_call *call, enum rollin_status status,
 		attempt_free(a);
 }
 
+/* The plugin's last error, for the API (which reads it on the loop). */
+static void
+plugin_note_error(struct plugin *p, const char *message)
+{
+	snprintf(p->last_error, sizeof(p->last_error), "%s", message);
+}
+
+/* On the loop: the outcome a notifier on the notifier thread finished with. */
+static void
+finish_on_loop(void *arg)
+{
+	struct attempt *a = arg;
+
+	if (a->fin_status != ROLLIN_OK && a->fin_message[0])
+		plugin_note_error(a->call.plugin, a->fin_message);
+	on_finish(&a->call, a->fin_status,
+	    a->fin_message[0] ? a->fin_message : NULL);
+}
+
+/* host->finish on the notifier thread: the outcome goes to the loop. */
+static void
+finish_off_loop(struct rollin_call *call, enum rollin_status status,
+    const char *message)
+{
+	struct attempt *a = call->arg;
+
+	a->fin_status = status;
+	snprintf(a->fin_message, sizeof(a->fin_message), "%s",
+	    message ? message : "");
+	call->runner->to_loop(call->runner, finish_on_loop, a);
+}
+
+/*
+ * After the plugin's run() returned rc (on whichever thread): records a
+ * synchronous outcome, or waits for finish if the attempt is pending.
+ */
+static void
+attempt_ran(struct attempt *a, enum rollin_status rc, int64_t now_ms)
+{
+	a->in_run = 0;
+	if (a->finished)
+		attempt_free(a);
+	else if (rc != ROLLIN_PENDING) {
+		if (a->sub != NULL && !a->recorded) {
+			a->recorded = 1;
+			record_outcome(a->sub->d, a->sub, a->event_id,
+			    rc == ROLLIN_OK,
+			    a->call.message[0] ? a->call.message
+			                       : "the notifier failed",
+			    now_ms);
+		}
+		attempt_free(a);
+	}
+}
+
+/* On the notifier thread, with its connection. */
+static void
+run_off_loop(struct job *j, struct db *db)
+{
+	struct attempt *a = j->arg;
+
+	a->call.db = db;
+	a->rc = run_call(a->call.plugin, &a->call);
+}
+
+static void
+ran_off_loop(struct job *j)
+{
+	struct attempt *a = j->arg;
+
+	if (a->rc == ROLLIN_FAILED && a->call.message[0])
+		plugin_note_error(a->call.plugin, a->call.message);
+	attempt_ran(a, a->rc, delivery_now_ms());
+}
+
+/* Not started when the service stopped: sent again after the restart. */
+static void
+dropped_off_loop(struct job *j)
+{
+	attempt_free(j->arg);
+}
+
 /*
  * No outcome in time: counted as a failure now. The subscriber stays
  * busy until the plugin finishes, so attempts never pile up behind a
@@ -669,18 +765,26 @@ attempt_start(struct subscriber *s, int64_t event_id)
 	}
 
 	a->in_run = 1;
-	rc = run_call(s->plugin, &a->call);
-	a->in_run = 0;
-	if (a->finished)
-		attempt_free(a);
-	else if (rc != ROLLIN_PENDING) {
-		a->recorded = 1;
-		record_outcome(d, s, event_id, rc == ROLLIN_OK,
-		    a->call.message[0] ? a->call.message
-		                       : "the notifier failed",
-		    d->now);
-		attempt_free(a);
+	/*
+	 * A Lua notifier runs on the notifier thread: a runaway script
+	 * holds that thread until its budget stops it, never the loop.
+	 */
+	if (strcmp(s->plugin->language, "lua") == 0 &&
+	    (a->call.runner = notify_thread_runner()) != NULL) {
+		a->call.db = NULL;
+		a->call.on_finish = finish_off_loop;
+		a->run_job.run = run_off_loop;
+		a->run_job.done = ran_off_loop;
+		a->run_job.cancel = dropped_off_loop;
+		a->run_job.arg = a;
+		if (notify_thread_submit(&a->run_job) == 0)
+			return 1;
+		a->call.runner = NULL;
+		a->call.db = d->db;
+		a->call.on_finish = on_finish;
 	}
+	rc = run_call(s->plugin, &a->call);
+	attempt_ran(a, rc, d->now);
 	return 1;
 }
 

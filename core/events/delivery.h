@@ -30,7 +30,9 @@
  * at once after an outcome or a retry request) starts due attempts; the
  * notifier's run() starts asynchronous I/O and returns ROLLIN_PENDING,
  * and its host->finish records the outcome. Nothing here blocks the loop
- * beyond a few indexed SQLite statements.
+ * beyond a few indexed SQLite statements. C notifiers run on the loop;
+ * a Lua notifier's run() runs on the notifier thread (notify_thread.h),
+ * whose outcome comes back to the loop, where it is recorded.
  */
 #ifndef ROLLIN_EVENTS_DELIVERY_H
 #define ROLLIN_EVENTS_DELIVERY_H

@@ -72,7 +72,7 @@ static void
 on_finished(evutil_socket_t fd, short what, void *arg)
 {
 	struct worker *w = arg;
-	struct job    *list, *j;
+	struct job    *list, *j, *rev = NULL;
 	char           buf[64];
 
 	(void)what;
@@ -82,8 +82,14 @@ on_finished(evutil_socket_t fd, short what, void *arg)
 	list = w->finished;
 	w->finished = NULL;
 	pthread_mutex_unlock(&w->lock);
+	/* The list is newest first: hand them back in the order they came. */
 	while ((j = list) != NULL) {
 		list = j->next;
+		j->next = rev;
+		rev = j;
+	}
+	while ((j = rev) != NULL) {
+		rev = j->next;
 		if (j->done)
 			j->done(j);
 	}
@@ -144,8 +150,23 @@ worker_submit(struct worker *w, struct job *j)
 }
 
 void
+worker_to_loop(struct worker *w, struct job *j)
+{
+	char one = 1;
+
+	pthread_mutex_lock(&w->lock);
+	j->next = w->finished;
+	w->finished = j;
+	while (write(w->pipe[1], &one, 1) == -1 && errno == EINTR)
+		;
+	pthread_mutex_unlock(&w->lock);
+}
+
+void
 worker_stop(struct worker *w)
 {
+	struct job *j;
+
 	if (w == NULL)
 		return;
 	pthread_mutex_lock(&w->lock);
@@ -154,6 +175,14 @@ worker_stop(struct worker *w)
 	pthread_mutex_unlock(&w->lock);
 	pthread_join(w->thread, NULL);
 	/* Jobs that finished are handed back; queued ones are dropped. */
+	on_finished(w->pipe[0], EV_READ, w);
+	while ((j = w->queue) != NULL) {
+		w->queue = j->next;
+		if (j->cancel)
+			j->cancel(j);
+	}
+	w->queue_tail = &w->queue;
+	/* A cancel may have handed more to the loop. */
 	on_finished(w->pipe[0], EV_READ, w);
 	event_free(w->ev);
 	close(w->pipe[0]);

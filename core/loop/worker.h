@@ -21,8 +21,13 @@ typedef void (*job_run_fn)(struct job *, struct db *);
 typedef void (*job_done_fn)(struct job *);
 
 struct job {
-	job_run_fn    run;
-	job_done_fn   done;
+	job_run_fn  run;
+	job_done_fn done;
+	/*
+	 * Optional: called instead of run and done, on the thread that
+	 * stops the worker, for a job still queued at worker_stop().
+	 */
+	job_done_fn   cancel;
 	void         *arg;
 	atomic_size_t progress_done, progress_total;
 	struct job   *next;
@@ -30,10 +35,18 @@ struct job {
 
 /* Starts the worker thread with a connection to db_path; NULL on error. */
 struct worker *worker_start(struct event_base *, const char *db_path);
-/* Finishes the job in progress, drops queued ones (done is not called). */
+/*
+ * Finishes the job in progress, drops queued ones (done is not called;
+ * cancel is, if set).
+ */
 void worker_stop(struct worker *);
 /* Queues a job (the caller keeps it alive until done runs). */
 int worker_submit(struct worker *, struct job *);
+/*
+ * From any thread: runs the job's done on the loop thread (run is not
+ * called). Used by work on the worker to hand something to the loop.
+ */
+void worker_to_loop(struct worker *, struct job *);
 /* The worker of the running service, for handlers (set by serve). */
 void           worker_set_default(struct worker *);
 struct worker *worker_default(void);

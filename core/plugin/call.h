@@ -15,6 +15,19 @@
 struct db;
 struct plugin;
 
+/*
+ * How a call that runs on a thread of its own (not the loop's) reaches
+ * the loop and back: the loop owns the network (curl multi), the call's
+ * thread owns the plugin's Lua state and its SQLite connection.
+ */
+struct call_runner {
+	/* From the call's thread: fn(arg) on the loop thread. */
+	void (*to_loop)(struct call_runner *, void (*fn)(void *), void *arg);
+	/* From the loop: fn(arg, db) on the call's thread, db its connection. */
+	void (*to_call)(struct call_runner *, void (*fn)(void *, struct db *),
+	    void *arg);
+};
+
 struct rollin_call {
 	struct plugin          *plugin;
 	struct db              *db;  /* the connection of the calling thread */
@@ -41,6 +54,8 @@ struct rollin_call {
 	void (*on_finish)(struct rollin_call *, enum rollin_status,
 	    const char *message);
 	void *arg;
+	/* NULL: the call runs on the loop thread. */
+	struct call_runner *runner;
 
 	char    message[512]; /* the plugin's last error, for the registry */
 	json_t *strings;      /* keeps strings handed to the plugin alive */

@@ -154,6 +154,141 @@ script_run_free_http(struct script_run *r)
 	r->http_body = r->http_error = NULL;
 }
 
+/*
+ * A request of a call that runs on a thread of its own (call->runner):
+ * the loop owns the network, so the request starts there, and its answer
+ * goes back to the call's thread, which resumes the coroutine. The run
+ * (r) is touched on the call's thread only.
+ */
+struct hop {
+	struct call_runner *runner;
+	struct rollin_call *call;
+	struct script_run  *r;
+	int                 smtp;
+	char               *method, *url, *from, *user, *password, *body;
+	size_t              len;
+	struct lines       *lines; /* headers or recipients */
+	long                status;
+	char               *answer, *error;
+	size_t              answer_len;
+};
+
+static void
+hop_free(struct hop *h)
+{
+	free(h->method);
+	free(h->url);
+	free(h->from);
+	free(h->user);
+	free(h->password);
+	free(h->body);
+	if (h->lines != NULL)
+		lines_release(h->lines);
+	free(h->answer);
+	free(h->error);
+	free(h);
+}
+
+static char *
+dup_opt(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+/* On the call's thread: the answer, as if it had come on this thread. */
+static void
+hop_resume(void *arg, struct db *db)
+{
+	struct hop *h = arg;
+
+	if (h->r->s != NULL)
+		h->r->call->db = db;
+	http_done(NULL, h->status, h->answer, h->answer_len, h->error, h->r);
+	hop_free(h);
+}
+
+/* On the loop: the request's completion. */
+static void
+hop_answered(struct rollin_call *call, long status, const char *body,
+    size_t len, const char *error, void *arg)
+{
+	struct hop *h = arg;
+
+	(void)call;
+	h->status = status;
+	if (status != 0 && (h->answer = malloc(len + 1)) != NULL) {
+		memcpy(h->answer, body, len);
+		h->answer[len] = '\0';
+		h->answer_len = len;
+	} else if (status != 0) {
+		h->status = 0;
+		error = "out of memory";
+	}
+	h->error = dup_opt(error);
+	h->runner->to_call(h->runner, hop_resume, h);
+}
+
+/* On the loop: starts the request. */
+static void
+hop_start(void *arg)
+{
+	struct hop *h = arg;
+	int         rc;
+
+	if (h->smtp)
+		rc = plugin_host.smtp_send(h->call, h->url, h->from,
+		    (const char *const *)h->lines->line, h->body, h->len,
+		    h->user, h->password, hop_answered, h);
+	else
+		rc = plugin_host.http_request(h->call, h->method, h->url,
+		    (const char *const *)h->lines->line, h->body, h->len,
+		    hop_answered, h);
+	if (rc != 0)
+		hop_answered(h->call, 0, NULL, 0,
+		    "the request could not be started", h);
+}
+
+/*
+ * Hands the request to the loop; takes the lines. Returns 0, or -1 if
+ * it could not (the lines are then released).
+ */
+static int
+hop_request(struct script_run *r, int smtp, const char *method, const char *url,
+    const char *from, struct lines *lines, const char *body, size_t len,
+    const char *user, const char *password)
+{
+	struct hop *h = calloc(1, sizeof(*h));
+
+	if (h == NULL) {
+		lines_release(lines);
+		return -1;
+	}
+	h->runner = r->call->runner;
+	h->call = r->call;
+	h->r = r;
+	h->smtp = smtp;
+	h->lines = lines;
+	h->method = dup_opt(method);
+	h->url = dup_opt(url);
+	h->from = dup_opt(from);
+	h->user = dup_opt(user);
+	h->password = dup_opt(password);
+	h->len = len;
+	if (body != NULL && (h->body = malloc(len + 1)) != NULL) {
+		memcpy(h->body, body, len);
+		h->body[len] = '\0';
+	}
+	if (h->url == NULL || (body != NULL && h->body == NULL) ||
+	    (!smtp && h->method == NULL) || (smtp && h->from == NULL) ||
+	    (user != NULL && h->user == NULL) ||
+	    (password != NULL && h->password == NULL)) {
+		hop_free(h);
+		return -1;
+	}
+	h->runner->to_loop(h->runner, hop_start, h);
+	return 0;
+}
+
 /* Pushes the answer: status, body or nil, message. */
 static int
 http_answer(lua_State *L, struct script_run *r)
@@ -258,6 +393,13 @@ script_http(lua_State *L)
 		return luaL_error(L, "rollin.http: %s", why);
 	}
 	r->http = SCRIPT_HTTP_NONE;
+	if (r->call->runner != NULL) {
+		b->ptr = NULL;
+		script_box_release(b);
+		rc = hop_request(r, 0, method, url, NULL, h, body, len, NULL,
+		    NULL);
+		return wait_answer(L, r, rc);
+	}
 	rc = plugin_host.http_request(r->call, method, url,
 	    (const char *const *)h->line, body, len, http_done, r);
 	script_box_release(b);
@@ -332,6 +474,13 @@ script_smtp(lua_State *L)
 		return luaL_error(L, "rollin.smtp: %s", why);
 	}
 	r->http = SCRIPT_HTTP_NONE;
+	if (r->call->runner != NULL) {
+		b->ptr = NULL;
+		script_box_release(b);
+		rc = hop_request(r, 1, NULL, url, from, h, message, len, user,
+		    password);
+		return wait_answer(L, r, rc);
+	}
 	rc = plugin_host.smtp_send(r->call, url, from,
 	    (const char *const *)h->line, message, len, user, password,
 	    http_done, r);

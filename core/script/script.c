@@ -240,9 +240,10 @@ limit_setting(json_t *settings, const char *plugin, const char *key,
 
 /*
  * Applies plugins.<name>.memory_mb, .instructions and .timeout_ms.
- * Notifiers run on the loop thread and mostly wait on the network, which
- * the budget does not count: their default budget is a tenth, so that a
- * runaway one holds the loop for about 100 ms, not a second.
+ * Notifiers mostly wait on the network, which the budget does not count:
+ * their default budget is a tenth, so that a runaway one holds up its own
+ * deliveries (and a shutdown) for about 100 ms, not a second. They run on
+ * the notifier thread, never on the loop (events/notify_thread.h).
  */
 static int
 apply_limits(struct script *s, json_t *settings, const char *name,
@@ -350,8 +351,11 @@ report_failure(struct script_run *r, const char *text)
 	if (strcmp(r->fn, "run") != 0)
 		return;
 	log_warnx("plugin %s: run() failed: %s", r->s->name, text);
-	snprintf(r->plugin->last_error, sizeof(r->plugin->last_error), "%s",
-	    text);
+	/* Off the loop, the loop records it with the outcome (the API reads
+	 * it there). */
+	if (r->call->runner == NULL)
+		snprintf(r->plugin->last_error, sizeof(r->plugin->last_error),
+		    "%s", text);
 }
 
 static void

@@ -10,6 +10,7 @@ well-behaved report still works afterwards, the plugins stay usable, and
 `rollin plugins` shows what took the load-time failures out of service.
 The looping notifier does not hold up the webhook's deliveries."""
 
+import datetime
 import glob
 import json
 import os
@@ -28,6 +29,12 @@ FIXTURES = os.path.normpath(os.path.join(
 BUILD_PLUGINS = os.path.join(os.path.dirname(os.path.abspath(ROLLIN_BIN)),
                              "plugins")
 FAST = 1.0      # seconds an API request may take while plugins misbehave
+# The looping notifier's budget: about 1 to 3 s of Lua per attempt. Lua
+# notifiers run on a thread of their own, so API requests meanwhile are
+# answered far faster than one attempt lasts (on the loop thread, every
+# request would wait for the attempt under way).
+NOTIFIER_INSTRUCTIONS = 300000000
+NOTIFIER_FAST = 0.5
 
 
 class Receiver:
@@ -64,6 +71,10 @@ class Receiver:
         self.httpd.server_close()
 
 
+def parse_ts(text):
+    return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def wait_for(pred, timeout=20, what="a condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -93,15 +104,14 @@ class LuaServiceTest(unittest.TestCase):
                     # Limits apply by file name while a script loads.
                     "    instructions: 2000000\n"
                     "  runaway-notifier:\n"
-                    # Notifiers run on the loop thread: a small budget
-                    # keeps each stop short.
-                    "    instructions: 10000000\n"
+                    "    instructions: %d\n"
                     "    backoff_base: \"0.2\"\n"
                     "    max_attempts: 2\n"
                     "  webhook:\n"
                     "    url: \"%s\"\n"
                     "    secret: \"geheim\"\n"
-                    % (plugins, BUILD_PLUGINS, cls.rx.url))
+                    % (plugins, BUILD_PLUGINS, NOTIFIER_INSTRUCTIONS,
+                       cls.rx.url))
         cls.s = Server(args=["--config", cls.cfg]).start()
         s = cls.s
         s.cli("org", "add", "betrieb", "--name", "Betrieb", "--kind",
@@ -281,16 +291,22 @@ class LuaServiceTest(unittest.TestCase):
             wait_for(lambda: set(ids) <= set(self.rx.got()),
                      what="the webhook's deliveries")
             wait_for(lambda: len(self.dead(ids)) == len(ids),
-                     what="the looping notifier's dead letters")
+                     timeout=90, what="the looping notifier's dead letters")
             return ids
 
         ids, latencies = self.while_running(writes)
         got = [i for i in self.rx.got() if i in ids]
         self.assertEqual(got, ids)
-        self.assertLess(max(latencies), FAST, latencies)
+        # Each attempt ran for well over NOTIFIER_FAST; no request waited.
+        self.assertLess(max(latencies), NOTIFIER_FAST, latencies)
         for d in self.dead(ids).values():
             self.assertEqual(d["attempts"], 2)
             self.assertIn("instruction budget exceeded", d["last_error"])
+            # From the first attempt's start to the second's end: two
+            # attempts, each far longer than any request took.
+            took = (parse_ts(d["updated_at"]) -
+                    parse_ts(d["created_at"])).total_seconds()
+            self.assertGreater(took, 4 * max(latencies), (d, latencies))
         r = s.get(API + "/deliveries/status", token=self.admin)
         status = {i["subscriber"]: i for i in r.json["items"]}
         self.assertTrue(status["runaway-notifier"]["running"])
@@ -303,6 +319,79 @@ class LuaServiceTest(unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         return {d["event_id"]: d for d in r.json["items"]
                 if d["event_id"] in ids}
+
+
+class LuaNotifierShutdownTest(unittest.TestCase):
+    """SIGTERM while a Lua notifier's attempt runs on the notifier thread:
+    the service waits for it (its budget bounds the wait), exits cleanly,
+    and the attempt, not recorded, is made again after the restart."""
+
+    def setUp(self):
+        tmp = tempfile.TemporaryDirectory(prefix="rollin-e2e-lua-stop-")
+        self.addCleanup(tmp.cleanup)
+        plugins = os.path.join(tmp.name, "plugins")
+        os.mkdir(plugins)
+        shutil.copy(os.path.join(FIXTURES, "runaway-notifier.lua"), plugins)
+        cfg = os.path.join(tmp.name, "rollin.yaml")
+        with open(cfg, "w", encoding="utf-8") as f:
+            f.write("plugin_dirs: \"%s\"\n"
+                    "plugins:\n"
+                    "  runaway-notifier:\n"
+                    "    instructions: %d\n"
+                    "    backoff_base: \"0.2\"\n"
+                    "    max_attempts: 2\n"
+                    % (plugins, NOTIFIER_INSTRUCTIONS))
+        self.s = Server(args=["--config", cfg]).start()
+        self.addCleanup(self.s.dir.cleanup)
+        self.addCleanup(self.s.stop)
+        self.s.cli("org", "add", "betrieb", "--name", "Betrieb", "--kind",
+                   "provider")
+        self.admin = self.s.token("admin", "betrieb")
+
+    def status(self):
+        r = self.s.get(API + "/deliveries/status", token=self.admin)
+        self.assertEqual(r.status, 200, r)
+        return {i["subscriber"]: i for i in r.json["items"]}[
+            "runaway-notifier"]
+
+    def delivery(self, event, state):
+        r = self.s.get(API + "/deliveries?subscriber=runaway-notifier"
+                       "&state=" + state, token=self.admin)
+        self.assertEqual(r.status, 200, r)
+        return [d for d in r.json["items"] if d["event_id"] == event]
+
+    def test_sigterm_waits_for_the_lua_attempt_and_it_is_made_again(self):
+        s = self.s
+        r = s.post(API + "/organisations", {"slug": "stadt", "name": "Stadt",
+                                            "kind": "municipal"},
+                   token=self.admin)
+        self.assertEqual(r.status, 201, r)
+        event = s.last_event_id(self.admin)
+        wait_for(lambda: self.status()["in_flight"] == event,
+                 what="the attempt under way")
+        start = time.monotonic()
+        self.assertEqual(s.stop(), 0)
+        took = time.monotonic() - start
+        # At most one attempt's budget (and the rest of the shutdown).
+        self.assertLess(took, 10, took)
+        # The Lua call under way ended by its budget, after the signal.
+        term = [i for i, line in enumerate(s.log) if "received" in line]
+        self.assertTrue(term, s.log)
+        self.assertTrue(any("budget exceeded" in line
+                            for line in s.log[term[0]:]), s.log)
+        s.check_sanitizers()
+        r_log = len(s.log)
+
+        s.start()
+        # The attempt cut off by the stop did not count: two more made.
+        [d] = wait_for(lambda: self.delivery(event, "dead"), timeout=60,
+                       what="the event's attempts after the restart")
+        self.assertEqual(d["attempts"], 2, d)
+        self.assertIn("instruction budget exceeded", d["last_error"])
+        self.assertIn("event %d, attempt 1 of 2 failed" % event,
+                      "\n".join(s.log[r_log:]))
+        s.stop()
+        s.check_sanitizers()
 
 
 if __name__ == "__main__":

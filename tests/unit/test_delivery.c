@@ -23,6 +23,7 @@
 #include "domain/resource.h"
 #include "events/delivery.h"
 #include "events/outbox.h"
+#include "events/retention.h"
 #include "plugin/call.h"
 #include "plugin/plugin.h"
 #include "store/db.h"
@@ -599,6 +600,44 @@ test_recipients_carry_email_addresses(void **state)
 	json_decref(rs);
 }
 
+/* Retention: delivered rows older than the cutoff go, batch by batch. */
+static void
+test_prune_removes_old_delivered_rows_only(void **state)
+{
+	struct fixture *fx = *state;
+	int64_t         dead;
+
+	set(fx, "max_attempts", json_integer(1));
+	start(fx);
+	dead = append(fx, "release.published");
+	for (int i = 0; i < 5; i++)
+		append(fx, "release.published");
+	mock.nscript = 1;
+	mock.script[0] = ROLLIN_FAILED;
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(delivery_poll(fx->d, T0), 1);
+	assert_int_equal(query_int(fx,
+	                     "SELECT count(*) FROM deliveries WHERE state = ?",
+	                     "delivered"),
+	    5);
+
+	/* Not older than the cutoff: nothing goes. */
+	assert_int_equal(delivery_prune(fx->db, T0, 2), 0);
+	assert_int_equal(delivery_prune(fx->db, T0 + 1, 2), 2);
+	assert_int_equal(delivery_prune(fx->db, T0 + 1, 2), 2);
+	assert_int_equal(delivery_prune(fx->db, T0 + 1, 2), 1);
+	assert_int_equal(delivery_prune(fx->db, T0 + 1, 2), 0);
+	/* The dead letter stays, and the cursor did not move back. */
+	assert_int_equal(query_int(fx, "SELECT count(*) FROM deliveries", NULL),
+	    1);
+	assert_int_equal(query_int(fx,
+	                     "SELECT event_id FROM deliveries WHERE state = ?",
+	                     "dead"),
+	    dead);
+	assert_int_equal(cursor(fx), dead + 5);
+	assert_int_equal(delivery_poll(fx->d, T0 + 1000), 0);
+}
+
 int
 main(void)
 {
@@ -624,6 +663,9 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_recipients_carry_email_addresses, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_prune_removes_old_delivered_rows_only, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
