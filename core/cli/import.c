@@ -435,11 +435,8 @@ cmd_import(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "plugin", required_argument, NULL, 'P' },
 		{ "plugins", required_argument, NULL, 'p' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "log-level", required_argument, NULL, 'l' },
 		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
+		CLI_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_flags       flags = { 0 };
@@ -461,24 +458,12 @@ cmd_import(int argc, char **argv)
 		case 'p':
 			cli_flag(&flags, "plugin_dirs", optarg);
 			break;
-		case 'd':
-			cli_flag(&flags, "db", optarg);
-			break;
-		case 'c':
-			flags.config = optarg;
-			break;
-		case 'l':
-			cli_flag(&flags, "log_level", optarg);
-			break;
 		case 'j':
 			json = 1;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			if (cli_common_option(ch, &flags, usage, &rc))
+				return rc;
 		}
 	}
 	if (optind == argc) {

@@ -82,7 +82,7 @@ static const struct setting settings[] = {
 	{ "delivery_retention_days", "ROLLIN_DELIVERY_RETENTION_DAYS",
 	    INT(delivery_retention_days, 0, 36500),
 	    "days a delivered event's delivery row is kept; dead letters stay "
-	    "until retried or removed; 0 keeps every row (default 30)" },
+	    "until retried; 0 keeps every row (default 30)" },
 	{ "metrics", "ROLLIN_METRICS", SET_METRICS,
 	    offsetof(struct config, metrics), 0, 0, 0,
 	    "who may read GET /metrics: local (clients on loopback), public, "
@@ -97,7 +97,8 @@ static const struct setting settings[] = {
 	    offsetof(struct config, public_url),
 	    sizeof(((struct config *)0)->public_url), 0, 0,
 	    "http(s) URL under which clients reach the service, for absolute "
-	    "links and ids in feeds (default: from the request's Host)" },
+	    "links and ids in feeds and calendars (default: from the request's "
+	    "Host)" },
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -447,6 +448,6 @@ void
 config_describe(FILE *f)
 {
 	for (size_t i = 0; i < NSETTINGS; i++)
-		fprintf(f, "  %-20s %-26s %s\n", settings[i].key,
+		fprintf(f, "  %-23s %-30s %s\n", settings[i].key,
 		    settings[i].env, settings[i].help);
 }
