@@ -353,13 +353,18 @@ resolve(const yaml_node_t *n)
 
 /* ---- decoding ------------------------------------------------------------ */
 
+/* A key path longer than out is cut: it only ever appears in messages. */
 static void
 join(char *out, size_t len, const char *prefix, const char *name)
 {
+	int n;
+
 	if (prefix == NULL || *prefix == '\0')
-		snprintf(out, len, "%s", name);
+		n = snprintf(out, len, "%s", name);
 	else
-		snprintf(out, len, "%s.%s", prefix, name);
+		n = snprintf(out, len, "%s.%s", prefix, name);
+	if (n < 0)
+		*out = '\0';
 }
 
 static void
