@@ -129,3 +129,17 @@ dates_rollins(struct db *db, int64_t org_id, dated_fn fn, void *arg)
 	sqlite3_bind_int64(st, 1, org_id);
 	return walk(st, fn, arg);
 }
+
+const char *
+dates_support_status(const char *released, const char *support_until,
+    const char *eol, const char *extended, const char *today)
+{
+	if (released && strcmp(today, released) < 0)
+		return "upcoming";
+	if (eol && strcmp(today, eol) >= 0)
+		return extended && strcmp(today, extended) < 0 ? "extended"
+		                                               : "eol";
+	if (support_until && strcmp(today, support_until) >= 0)
+		return "security";
+	return "active";
+}

@@ -60,4 +60,14 @@ dates_lifecycle(struct db *, const struct date_filter *, dated_fn, void *arg);
  */
 int dates_rollins(struct db *, int64_t org_id, dated_fn, void *arg);
 
+/*
+ * Where a maintenance cycle stands on the day today (YYYY-MM-DD):
+ * "upcoming" before released, "active" before support_until, "security"
+ * from support_until on, "eol" from eol on, or "extended" while extended
+ * support lasts. A NULL date is not known, and its state never begins.
+ */
+const char *
+dates_support_status(const char *released, const char *support_until,
+    const char *eol, const char *extended, const char *today);
+
 #endif

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/dates.h"
 #include "domain/resource.h"
+#include "domain/validate.h"
 #include "events/outbox.h"
 #include "store/db.h"
 #include "store/record.h"
@@ -18,20 +20,6 @@ static const char *
 date_of(json_t *doc, const char *name)
 {
 	return json_string_value(json_object_get(doc, name));
-}
-
-static int
-not_before(json_t *doc, const char *early, const char *late,
-    struct rl_error *err)
-{
-	const char *a = date_of(doc, early), *b = date_of(doc, late);
-
-	if (a && b && strcmp(a, b) > 0)
-		return rl_fail(err, 422, "invalid_value", late,
-		    "%s (%s) must "
-		    "not be before %s (%s)",
-		    late, b, early, a);
-	return 0;
 }
 
 static void
@@ -66,7 +54,7 @@ responsibility_check(struct db *db, const struct record *before, json_t *doc,
 {
 	(void)db;
 	(void)before;
-	return not_before(doc, "since", "until", err);
+	return validate_not_before(doc, "since", "until", err);
 }
 
 const struct resource res_responsibility = {
@@ -108,10 +96,11 @@ cycle_check(struct db *db, const struct record *before, json_t *doc,
 {
 	(void)db;
 	(void)before;
-	if (not_before(doc, "release_date", "support_until", err) == -1 ||
-	    not_before(doc, "release_date", "eol", err) == -1 ||
-	    not_before(doc, "support_until", "eol", err) == -1 ||
-	    not_before(doc, "eol", "extended_support", err) == -1)
+	if (validate_not_before(doc, "release_date", "support_until", err) ==
+	        -1 ||
+	    validate_not_before(doc, "release_date", "eol", err) == -1 ||
+	    validate_not_before(doc, "support_until", "eol", err) == -1 ||
+	    validate_not_before(doc, "eol", "extended_support", err) == -1)
 		return -1;
 	return 0;
 }
@@ -150,14 +139,7 @@ cycle_decorate(struct db *db, const struct record *r, json_t *out)
 		sqlite3_reset(st);
 	}
 	today(now);
-	if (released && strcmp(now, released) < 0)
-		status = "upcoming";
-	else if (eol && strcmp(now, eol) >= 0)
-		status = ext && strcmp(now, ext) < 0 ? "extended" : "eol";
-	else if (support && strcmp(now, support) >= 0)
-		status = "security";
-	else
-		status = "active";
+	status = dates_support_status(released, support, eol, ext, now);
 	json_object_set_new(out, "support_status", json_string(status));
 }
 

@@ -17,7 +17,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/dates.h"
 #include "domain/resource.h"
+#include "domain/validate.h"
 #include "store/db.h"
 #include "store/record.h"
 #include "util/clock.h"
@@ -29,17 +31,6 @@ text_of(json_t *doc, const char *name)
 }
 
 /* Dates are ISO 8601, so they compare as strings. */
-static int
-not_before(json_t *doc, const char *early, const char *late,
-    struct rl_error *err)
-{
-	const char *a = text_of(doc, early), *b = text_of(doc, late);
-
-	if (a && b && strcmp(a, b) > 0)
-		return rl_fail(err, 422, "invalid_value", late,
-		    "%s (%s) must not be before %s (%s)", late, b, early, a);
-	return 0;
-}
 
 /*
  * The product cycle a dependency's cycle names, as a condition on alias c
@@ -54,19 +45,13 @@ not_before(json_t *doc, const char *early, const char *late,
 	"ORDER BY length(c.name) DESC, c.id LIMIT 1"
 
 /*
- * Where a cycle stands on day today (YYYY-MM-DD), from its end of active
- * support and end of life (either may be NULL): "eol" from the eol date
- * on, "security" from the end of active support on, else "active". A date
- * is reached on its day, as for a solution's cycles.
+ * Third-party products keep endoflife.date's three states: their release
+ * and extended-support dates do not change what the state says.
  */
 static const char *
-support_status(const char *support_until, const char *eol, const char *today)
+product_status(const char *support_until, const char *eol, const char *today)
 {
-	if (eol && strcmp(today, eol) >= 0)
-		return "eol";
-	if (support_until && strcmp(today, support_until) >= 0)
-		return "security";
-	return "active";
+	return dates_support_status(NULL, support_until, eol, NULL, today);
 }
 
 /* Whole days from today until date (negative once it has passed). */
@@ -196,11 +181,12 @@ product_cycle_check(struct db *db, const struct record *before, json_t *doc,
 {
 	(void)db;
 	(void)before;
-	if (not_before(doc, "release_date", "support_until", err) == -1 ||
-	    not_before(doc, "release_date", "eol", err) == -1 ||
-	    not_before(doc, "support_until", "eol", err) == -1 ||
-	    not_before(doc, "eol", "extended_support", err) == -1 ||
-	    not_before(doc, "release_date", "latest_date", err) == -1)
+	if (validate_not_before(doc, "release_date", "support_until", err) ==
+	        -1 ||
+	    validate_not_before(doc, "release_date", "eol", err) == -1 ||
+	    validate_not_before(doc, "support_until", "eol", err) == -1 ||
+	    validate_not_before(doc, "eol", "extended_support", err) == -1 ||
+	    validate_not_before(doc, "release_date", "latest_date", err) == -1)
 		return -1;
 	return 0;
 }
@@ -213,7 +199,7 @@ product_cycle_decorate(struct db *db, const struct record *r, json_t *out)
 	(void)db;
 	clock_format_date(clock_now(), today);
 	json_object_set_new(out, "support_status",
-	    json_string(support_status(text_of(r->doc, "support_until"),
+	    json_string(product_status(text_of(r->doc, "support_until"),
 	        text_of(r->doc, "eol"), today)));
 	json_object_set_new(out, "days_to_eol",
 	    days_until(text_of(r->doc, "eol")));
@@ -299,7 +285,7 @@ dependency_decorate(struct db *db, const struct record *r, json_t *out)
 			const char *l = db_column_text(st, 4);
 
 			clock_format_date(clock_now(), today);
-			status = support_status(s, e, today);
+			status = product_status(s, e, today);
 			matched = json_string(db_column_text(st, 0));
 			support = s ? json_string(s) : json_null();
 			eol = e ? json_string(e) : json_null();

@@ -427,3 +427,16 @@ validate_fields(const struct field *fields, json_t *doc, int creating,
 	}
 	return 0;
 }
+
+int
+validate_not_before(json_t *doc, const char *early, const char *late,
+    struct rl_error *err)
+{
+	const char *a = json_string_value(json_object_get(doc, early));
+	const char *b = json_string_value(json_object_get(doc, late));
+
+	if (a && b && strcmp(a, b) > 0)
+		return rl_fail(err, 422, "invalid_value", late,
+		    "%s (%s) must not be before %s (%s)", late, b, early, a);
+	return 0;
+}

@@ -25,6 +25,12 @@ int validate_fields(const struct field *fields, json_t *doc, int creating,
 int validate_slug(const char *);
 int validate_url(const char *);
 int validate_email(const char *);
+/*
+ * The date field late is not before early (either may be missing; ISO
+ * dates compare as strings): 0, or a 422 naming late.
+ */
+int validate_not_before(json_t *doc, const char *early, const char *late,
+    struct rl_error *);
 /* Number of Unicode code points in valid UTF-8 s. */
 size_t utf8_length(const char *s);
 
