@@ -6,11 +6,11 @@
 // shows the server's own figures.
 
 import { t, label, fmtEuro } from './i18n.js';
-import { getAll, post, ApiError } from './api.js';
+import { getAll, post } from './api.js';
 import { el, alertBox, param } from './dom.js';
 import { startPage, announce } from './page.js';
 import {
-  group, fieldset, input, textarea, select, checkbox, FormErrors, gate,
+  group, fieldset, input, textarea, select, checkbox, FormErrors, formData,
   parseHundredths, deriveCosts, paybackText, MAX_EXACT, backLink, done,
 } from './forms.js';
 
@@ -197,18 +197,10 @@ async function main() {
   const box = document.getElementById('form-box');
   const slug = param('slug');
   backLink(slug);
-  if (!gate(box, ['adopter'])) {
-    document.body.dataset.ready = 'true';
-    return;
-  }
-  let adoptions;
-  try {
-    [adoptions] = await Promise.all([ownAdoptions(s.organisation), learnDefaultRate()]);
-  } catch (e) {
-    box.append(alertBox('danger', e instanceof ApiError ? e.describe() : t('error.network')));
-    document.body.dataset.ready = 'true';
-    return;
-  }
+  const loaded = await formData(box, ['adopter'],
+    () => Promise.all([ownAdoptions(s.organisation), learnDefaultRate()]));
+  if (!loaded) return;
+  const [adoptions] = loaded;
   if (!adoptions.length) {
     box.append(alertBox('info', t('costs.none')));
     document.body.dataset.ready = 'true';

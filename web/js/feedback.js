@@ -2,12 +2,12 @@
 // names the version it runs. The owner can answer on the solution page.
 
 import { t } from './i18n.js';
-import { getAll, post, currentSession, ApiError } from './api.js';
-import { el, clear, alertBox, param } from './dom.js';
+import { getAll, post, currentSession } from './api.js';
+import { el, clear, param } from './dom.js';
 import { startPage, announce } from './page.js';
 import { releaseDate } from './charts.js';
 import {
-  group, fieldset, textarea, select, FormErrors, gate, solutionSelect, backLink, done,
+  group, fieldset, textarea, select, FormErrors, formData, solutionSelect, backLink, done,
 } from './forms.js';
 
 const FIELDS = {
@@ -54,18 +54,8 @@ async function main() {
   const box = document.getElementById('form-box');
   const slug = param('slug');
   backLink(slug);
-  if (!gate(box, ['adopter'])) {
-    document.body.dataset.ready = 'true';
-    return;
-  }
-  let solutions;
-  try {
-    solutions = await getAll('/solutions?limit=500');
-  } catch (e) {
-    box.append(alertBox('danger', e instanceof ApiError ? e.describe() : t('error.network')));
-    document.body.dataset.ready = 'true';
-    return;
-  }
+  const solutions = await formData(box, ['adopter'], () => getAll('/solutions?limit=500'));
+  if (!solutions) return;
   const status = el('div', { id: 'fb-status', tabindex: '-1' });
   const form = buildForm(solutions, slug);
   box.append(status, form);

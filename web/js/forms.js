@@ -177,6 +177,20 @@ export function gate(box, roles) {
   return true;
 }
 
+// What a form page needs before it shows its form: the signed-in role
+// must be one of roles (else gate() explains), then load() gives the data
+// the form offers. Either failing leaves the reason in box, marks the page
+// ready and gives null.
+export async function formData(box, roles, load) {
+  try {
+    if (gate(box, roles)) return await load();
+  } catch (e) {
+    box.append(alertBox('danger', e instanceof ApiError ? e.describe() : t('error.network')));
+  }
+  document.body.dataset.ready = 'true';
+  return null;
+}
+
 // ---- money and effort -----------------------------------------------------
 
 // German "1.234,56" (or English "1,234.56" when English is chosen); a

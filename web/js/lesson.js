@@ -4,11 +4,11 @@
 // which the server renders safely for the solution page.
 
 import { t, label } from './i18n.js';
-import { getAll, post, currentSession, ApiError } from './api.js';
-import { el, alertBox, param } from './dom.js';
+import { getAll, post, currentSession } from './api.js';
+import { el, param } from './dom.js';
 import { startPage, announce } from './page.js';
 import {
-  group, input, textarea, select, FormErrors, gate, solutionSelect, backLink, done,
+  group, input, textarea, select, FormErrors, formData, solutionSelect, backLink, done,
 } from './forms.js';
 
 const CATEGORIES = ['technical', 'organisational', 'legal', 'procurement', 'data-protection', 'operations'];
@@ -37,18 +37,9 @@ async function main() {
   const box = document.getElementById('form-box');
   const slug = param('slug');
   backLink(slug);
-  if (!gate(box, ['adopter', 'onboarding', 'owner'])) {
-    document.body.dataset.ready = 'true';
-    return;
-  }
-  let solutions;
-  try {
-    solutions = await getAll('/solutions?limit=500');
-  } catch (e) {
-    box.append(alertBox('danger', e instanceof ApiError ? e.describe() : t('error.network')));
-    document.body.dataset.ready = 'true';
-    return;
-  }
+  const solutions = await formData(box, ['adopter', 'onboarding', 'owner'],
+    () => getAll('/solutions?limit=500'));
+  if (!solutions) return;
   const status = el('div', { id: 'ls-status', tabindex: '-1' });
   const form = buildForm(solutions, slug);
   box.append(status, form);
