@@ -13,7 +13,8 @@
  * record's revision, so that a client updates a moved date in place
  * instead of showing it twice. Support ends and ends of life carry a
  * reminder (?remind=N days before, 0 for none). Texts are German unless
- * ?lang=en. The text is built with libical, never by hand.
+ * ?lang=en. The text is built with libical, never by hand, on the worker
+ * thread: a feed of the whole catalogue reads every date.
  */
 #include <event2/buffer.h>
 #include <event2/http.h>
@@ -26,6 +27,7 @@
 
 #include "api/api.h"
 #include "domain/dates.h"
+#include "http/offload.h"
 #include "http/reply.h"
 #include "store/db.h"
 #include "util/clock.h"
@@ -138,13 +140,25 @@ static const struct kind_text kind_texts[DATE_KINDS] = {
 };
 /* clang-format on */
 
-/* One feed being built. */
+/*
+ * One feed: what the loop asked for, built on the worker (a feed of the
+ * whole catalogue reads every date), answered on the loop.
+ */
 struct feed {
+	struct offload     off;
+	enum lang          lang;
+	int                remind; /* days before; 0: no reminders */
+	char               base[300], host[256], title[300];
+	struct date_filter filter;
+	char              *owner, *solutions; /* the filter's, owned */
+	int                rollins;           /* with the adopter's roll-ins */
+	int                private_data;      /* kept out of shared caches */
+
+	/* made on the worker */
 	icalcomponent *cal;
-	enum lang      lang;
-	int            remind; /* days before; 0: no reminders */
-	char           base[300], host[256];
 	int            events;
+	char          *text; /* the calendar; NULL if building it failed */
+	char           etag[40];
 };
 
 /* Fills a template of kind_texts. */
@@ -273,60 +287,10 @@ add_event(const struct dated *d, void *arg)
 	return 0;
 }
 
-/* ---- request ------------------------------------------------------------ */
-
-/*
- * Reads lang and remind and refuses any parameter not in allowed; replies
- * 400 and returns -1 on a bad one.
- */
-static int
-feed_params(struct request *req, struct feed *f, const char *const *allowed)
-{
-	const char        *lang = request_query(req, "lang");
-	const char        *remind = request_query(req, "remind");
-	struct evkeyval   *kv;
-	const char *const *a;
-	char              *end;
-	long               n;
-
-	TAILQ_FOREACH(kv, &req->query, next)
-	{
-		for (a = allowed; *a && strcmp(*a, kv->key) != 0; a++)
-			;
-		if (*a == NULL) {
-			reply_errorf(req, 400, "invalid_parameter", kv->key,
-			    "%s is not a parameter of this feed", kv->key);
-			return -1;
-		}
-	}
-	f->lang = LANG_DE;
-	if (lang && strcmp(lang, "en") == 0)
-		f->lang = LANG_EN;
-	else if (lang && strcmp(lang, "de") != 0) {
-		reply_errorf(req, 400, "invalid_parameter", "lang",
-		    "lang must be de or en");
-		return -1;
-	}
-	f->remind = REMIND_DEFAULT;
-	if (remind) {
-		n = strtol(remind, &end, 10);
-		if (*remind == '\0' || *end != '\0' || n < 0 ||
-		    n > REMIND_MAX) {
-			reply_errorf(req, 400, "invalid_parameter", "remind",
-			    "remind must be a number of days from 0 (no "
-			    "reminders) to %d",
-			    REMIND_MAX);
-			return -1;
-		}
-		f->remind = (int)n;
-	}
-	request_base_url(req, f->base, sizeof(f->base));
-	request_host_name(req, f->host, sizeof(f->host));
-	return 0;
-}
+/* ---- building, off the loop --------------------------------------------- */
 
 static void
-feed_open(struct feed *f, const char *name)
+feed_open(struct feed *f)
 {
 	icalproperty *p;
 
@@ -336,62 +300,140 @@ feed_open(struct feed *f, const char *name)
 	icalcomponent_add_property(f->cal,
 	    icalproperty_new_method(ICAL_METHOD_PUBLISH));
 	/* The name most clients show for a subscribed calendar. */
-	p = icalproperty_new_x(name);
+	p = icalproperty_new_x(f->title);
 	icalproperty_set_x_name(p, "X-WR-CALNAME");
 	icalcomponent_add_property(f->cal, p);
 }
 
+/* On the worker: the calendar's text and its ETag, a hash of the text. */
+static void
+feed_build(struct offload *o, struct db *db)
+{
+	struct feed  *f = o->arg;
+	unsigned char hash[16];
+	char          hex[33];
+
+	feed_open(f);
+	if (dates_lifecycle(db, &f->filter, add_event, f) == 0 &&
+	    (!f->rollins ||
+	        dates_rollins(db, f->filter.adopter_id, add_event, f) == 0))
+		f->text = icalcomponent_as_ical_string_r(f->cal);
+	icalcomponent_free(f->cal);
+	f->cal = NULL;
+	if (f->text == NULL)
+		return;
+	crypto_generichash(hash, sizeof(hash), (const unsigned char *)f->text,
+	    strlen(f->text), NULL, 0);
+	sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
+	snprintf(f->etag, sizeof(f->etag), "\"%s\"", hex);
+}
+
 /*
- * Sends the feed (and frees it). Its ETag is a hash of the text, so a
- * client polling an unchanged feed gets 304 without the body; no-cache
- * makes it ask every time, as dates move. A feed with a signed-in
- * client's data stays out of shared caches.
+ * On the loop: the answer. A client polling an unchanged feed gets 304
+ * without the body; no-cache makes it ask every time, as dates move.
  */
 static void
-feed_send(struct request *req, struct feed *f, int private_data)
+feed_send(struct offload *o, struct request *req)
 {
-	struct evkeyvalq *out = evhttp_request_get_output_headers(req->ev);
-	unsigned char     hash[16];
-	char              hex[33], etag[40], *text;
+	struct feed      *f = o->arg;
+	struct evkeyvalq *out;
 	const char       *inm;
 	struct evbuffer  *buf;
 
-	text = icalcomponent_as_ical_string_r(f->cal);
-	icalcomponent_free(f->cal);
-	f->cal = NULL;
-	if (text == NULL) {
-		reply_errorf(req, 500, "internal", NULL,
-		    "cannot encode the calendar");
-		return;
+	if (req->ev == NULL)
+		; /* the client went away */
+	else if (f->text == NULL)
+		reply_errorf(req, 500, "store", NULL,
+		    "reading the dates failed");
+	else {
+		out = evhttp_request_get_output_headers(req->ev);
+		evhttp_add_header(out, "ETag", f->etag);
+		evhttp_add_header(out, "Cache-Control",
+		    f->private_data ? "private, no-cache" : "no-cache");
+		inm = evhttp_find_header(evhttp_request_get_input_headers(
+		                             req->ev),
+		    "If-None-Match");
+		if (inm && strcmp(inm, f->etag) == 0)
+			reply_buffer(req, 304, NULL, NULL, 0);
+		else {
+			buf = evbuffer_new();
+			evbuffer_add(buf, f->text, strlen(f->text));
+			reply_buffer(req, 200, "text/calendar; charset=utf-8",
+			    buf, 0);
+			evbuffer_free(buf);
+		}
 	}
-	crypto_generichash(hash, sizeof(hash), (const unsigned char *)text,
-	    strlen(text), NULL, 0);
-	sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
-	snprintf(etag, sizeof(etag), "\"%s\"", hex);
-	evhttp_add_header(out, "ETag", etag);
-	evhttp_add_header(out, "Cache-Control",
-	    private_data ? "private, no-cache" : "no-cache");
-	inm = evhttp_find_header(evhttp_request_get_input_headers(req->ev),
-	    "If-None-Match");
-	if (inm && strcmp(inm, etag) == 0) {
-		icalmemory_free_buffer(text);
-		reply_buffer(req, 304, NULL, NULL, 0);
-		return;
-	}
-	buf = evbuffer_new();
-	evbuffer_add(buf, text, strlen(text));
-	icalmemory_free_buffer(text);
-	reply_buffer(req, 200, "text/calendar; charset=utf-8", buf, 0);
-	evbuffer_free(buf);
+	if (f->text)
+		icalmemory_free_buffer(f->text);
+	free(f->owner);
+	free(f->solutions);
+	free(f);
 }
 
-static void
-feed_fail(struct request *req, struct feed *f)
+/* ---- request ------------------------------------------------------------ */
+
+/*
+ * A new feed with lang and remind read; refuses any parameter not in
+ * allowed. Replies 400 (or 500) and returns NULL on a bad one.
+ */
+static struct feed *
+feed_new(struct request *req, const char *const *allowed)
 {
-	if (f->cal)
-		icalcomponent_free(f->cal);
-	f->cal = NULL;
-	reply_errorf(req, 500, "store", NULL, "reading the dates failed");
+	const char        *lang = request_query(req, "lang");
+	const char        *remind = request_query(req, "remind");
+	struct evkeyval   *kv;
+	const char *const *a;
+	struct feed       *f;
+	char              *end;
+	long               n = REMIND_DEFAULT;
+
+	TAILQ_FOREACH(kv, &req->query, next)
+	{
+		for (a = allowed; *a && strcmp(*a, kv->key) != 0; a++)
+			;
+		if (*a == NULL) {
+			reply_errorf(req, 400, "invalid_parameter", kv->key,
+			    "%s is not a parameter of this feed", kv->key);
+			return NULL;
+		}
+	}
+	if (lang && strcmp(lang, "en") != 0 && strcmp(lang, "de") != 0) {
+		reply_errorf(req, 400, "invalid_parameter", "lang",
+		    "lang must be de or en");
+		return NULL;
+	}
+	if (remind) {
+		n = strtol(remind, &end, 10);
+		if (*remind == '\0' || *end != '\0' || n < 0 ||
+		    n > REMIND_MAX) {
+			reply_errorf(req, 400, "invalid_parameter", "remind",
+			    "remind must be a number of days from 0 (no "
+			    "reminders) to %d",
+			    REMIND_MAX);
+			return NULL;
+		}
+	}
+	if ((f = calloc(1, sizeof(*f))) == NULL) {
+		reply_errorf(req, 500, "internal", NULL, "out of memory");
+		return NULL;
+	}
+	f->lang = lang && strcmp(lang, "en") == 0 ? LANG_EN : LANG_DE;
+	f->remind = (int)n;
+	request_base_url(req, f->base, sizeof(f->base));
+	request_host_name(req, f->host, sizeof(f->host));
+	return f;
+}
+
+/* Builds the feed on the worker and answers from the loop. */
+static void
+feed_start(struct request *req, struct feed *f)
+{
+	f->filter.owner = f->owner;
+	f->filter.solutions = f->solutions;
+	f->off.run = feed_build;
+	f->off.done = feed_send;
+	f->off.arg = f;
+	request_offload(req, &f->off, worker_default());
 }
 
 /*
@@ -439,26 +481,21 @@ static const char *const single_params[] = { "lang", "remind", NULL };
 void
 api_calendar_solution(struct request *req)
 {
-	struct feed        f = { 0 };
-	struct date_filter flt = { 0 };
-	char               name[256], title[300];
-	int                rc;
+	struct feed *f;
+	char         name[256];
+	int          rc;
 
-	if (feed_params(req, &f, single_params) == -1)
+	if ((f = feed_new(req, single_params)) == NULL)
 		return;
-	rc = find_by_slug(req, "solutions", req->params[0], &flt.solution_id,
-	    name, sizeof(name));
+	rc = find_by_slug(req, "solutions", req->params[0],
+	    &f->filter.solution_id, name, sizeof(name));
 	if (rc != 0) {
+		free(f);
 		reply_unknown(req, rc, "solution", NULL, req->params[0]);
 		return;
 	}
-	snprintf(title, sizeof(title), "Rollin: %s", name);
-	feed_open(&f, title);
-	if (dates_lifecycle(req->db, &flt, add_event, &f) == -1) {
-		feed_fail(req, &f);
-		return;
-	}
-	feed_send(req, &f, 0);
+	snprintf(f->title, sizeof(f->title), "Rollin: %s", name);
+	feed_start(req, f);
 }
 
 /*
@@ -469,28 +506,22 @@ api_calendar_solution(struct request *req)
 void
 api_calendar_organisation(struct request *req)
 {
-	struct feed        f = { 0 };
-	struct date_filter flt = { 0 };
-	char               name[256], title[300];
-	int                rc, rollins = request_signed_in(req);
+	struct feed *f;
+	char         name[256];
+	int          rc;
 
-	if (feed_params(req, &f, single_params) == -1)
+	if ((f = feed_new(req, single_params)) == NULL)
 		return;
-	rc = find_by_slug(req, "organisations", req->params[0], &flt.adopter_id,
-	    name, sizeof(name));
+	rc = find_by_slug(req, "organisations", req->params[0],
+	    &f->filter.adopter_id, name, sizeof(name));
 	if (rc != 0) {
+		free(f);
 		reply_unknown(req, rc, "organisation", NULL, req->params[0]);
 		return;
 	}
-	snprintf(title, sizeof(title), "Rollin: %s", name);
-	feed_open(&f, title);
-	if (dates_lifecycle(req->db, &flt, add_event, &f) == -1 ||
-	    (rollins &&
-	        dates_rollins(req->db, flt.adopter_id, add_event, &f) == -1)) {
-		feed_fail(req, &f);
-		return;
-	}
-	feed_send(req, &f, rollins);
+	snprintf(f->title, sizeof(f->title), "Rollin: %s", name);
+	f->rollins = f->private_data = request_signed_in(req);
+	feed_start(req, f);
 }
 
 /* Every solution, or those named by ?solution=slug (repeatable) and
@@ -500,15 +531,14 @@ api_calendar_all(struct request *req)
 {
 	static const char *const params[] = { "lang", "remind", "solution",
 		"owner", NULL };
-	struct feed              f = { 0 };
-	struct date_filter       flt = { 0 };
+	struct feed             *f;
 	struct evkeyval         *kv;
+	const char              *owner = request_query(req, "owner");
 	json_t                  *slugs = NULL;
-	char                    *slugs_text = NULL;
 	int64_t                  id;
 	int                      rc;
 
-	if (feed_params(req, &f, params) == -1)
+	if ((f = feed_new(req, params)) == NULL)
 		return;
 	TAILQ_FOREACH(kv, &req->query, next)
 	{
@@ -517,6 +547,7 @@ api_calendar_all(struct request *req)
 		if ((rc = find_by_slug(req, "solutions", kv->value, &id, NULL,
 		         0)) != 0) {
 			json_decref(slugs);
+			free(f);
 			reply_unknown(req, rc, "solution", "solution",
 			    kv->value);
 			return;
@@ -525,27 +556,28 @@ api_calendar_all(struct request *req)
 			slugs = json_array();
 		json_array_append_new(slugs, json_string(kv->value));
 	}
-	flt.owner = request_query(req, "owner");
-	if (flt.owner &&
-	    (rc = find_by_slug(req, "organisations", flt.owner, &id, NULL,
-	         0)) != 0) {
+	if (owner &&
+	    (rc = find_by_slug(req, "organisations", owner, &id, NULL, 0)) !=
+	        0) {
 		json_decref(slugs);
-		reply_unknown(req, rc, "organisation", "owner", flt.owner);
+		free(f);
+		reply_unknown(req, rc, "organisation", "owner", owner);
 		return;
 	}
 	if (slugs) {
-		slugs_text = json_dumps(slugs, JSON_COMPACT);
+		f->solutions = json_dumps(slugs, JSON_COMPACT);
 		json_decref(slugs);
-		flt.solutions = slugs_text;
 	}
-	feed_open(&f,
-	    f.lang == LANG_EN ? "Rollin: solution catalogue"
-	                      : "Rollin: Lösungskatalog");
-	rc = dates_lifecycle(req->db, &flt, add_event, &f);
-	free(slugs_text);
-	if (rc == -1) {
-		feed_fail(req, &f);
+	f->owner = owner ? strdup(owner) : NULL;
+	if ((slugs != NULL && f->solutions == NULL) ||
+	    (owner != NULL && f->owner == NULL)) {
+		free(f->solutions);
+		free(f);
+		reply_errorf(req, 500, "internal", NULL, "out of memory");
 		return;
 	}
-	feed_send(req, &f, 0);
+	snprintf(f->title, sizeof(f->title), "%s",
+	    f->lang == LANG_EN ? "Rollin: solution catalogue"
+	                       : "Rollin: Lösungskatalog");
+	feed_start(req, f);
 }

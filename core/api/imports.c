@@ -24,7 +24,7 @@
 
 #include "api/api.h"
 #include "http/reply.h"
-#include "loop/worker.h"
+#include "http/offload.h"
 #include "plugin/call.h"
 #include "plugin/plugin.h"
 #include "plugin/run.h"
@@ -49,9 +49,7 @@ static const struct {
 };
 
 struct import_job {
-	struct job       job;
-	struct request  *req;   /* the request, or our copy of it */
-	int              later; /* req is our copy: free it when done */
+	struct offload   off;
 	struct plugin   *plugin;
 	struct principal who;
 	char            *input;
@@ -69,8 +67,8 @@ progress(struct rollin_call *call, size_t done, size_t total)
 {
 	struct import_job *ij = call->arg;
 
-	atomic_store(&ij->job.progress_done, done);
-	atomic_store(&ij->job.progress_total, total);
+	atomic_store(&ij->off.job.progress_done, done);
+	atomic_store(&ij->off.job.progress_total, total);
 }
 
 /*
@@ -111,9 +109,9 @@ refusal(struct import_job *ij)
 
 /* On the worker (or inline): the import itself and its record. */
 static void
-job_run(struct job *j, struct db *db)
+job_run(struct offload *o, struct db *db)
 {
-	struct import_job  *ij = j->arg;
+	struct import_job  *ij = o->arg;
 	struct import_entry e = { .plugin = ij->plugin->name,
 		.source = ij->name,
 		.who = &ij->who };
@@ -150,10 +148,9 @@ job_run(struct job *j, struct db *db)
 
 /* On the loop thread: the answer. */
 static void
-job_done(struct job *j)
+job_done(struct offload *o, struct request *req)
 {
-	struct import_job *ij = j->arg;
-	struct request    *req = ij->req;
+	struct import_job *ij = o->arg;
 	char               location[64];
 
 	if (ij->failed)
@@ -171,8 +168,6 @@ job_done(struct job *j)
 		reply_json(req, 201, ij->report, 0);
 		ij->report = NULL;
 	}
-	if (ij->later)
-		request_release(req);
 	json_decref(ij->report);
 	free(ij->input);
 	free(ij);
@@ -181,22 +176,10 @@ job_done(struct job *j)
 static void
 start(struct request *req, struct import_job *ij)
 {
-	struct worker *w = worker_default();
-
-	ij->job.run = job_run;
-	ij->job.done = job_done;
-	ij->job.arg = ij;
-	if (w != NULL && (ij->req = request_defer(req)) != NULL) {
-		ij->later = 1;
-		if (worker_submit(w, &ij->job) == 0)
-			return;
-		request_release(ij->req);
-		req->status = 0;
-		ij->later = 0;
-	}
-	ij->req = req;
-	job_run(&ij->job, req->db);
-	job_done(&ij->job);
+	ij->off.run = job_run;
+	ij->off.done = job_done;
+	ij->off.arg = ij;
+	request_offload(req, &ij->off, worker_default());
 }
 
 /* Who may import and see imports; replies and returns -1 if not. */

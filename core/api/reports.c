@@ -21,14 +21,12 @@
 
 #include "api/api.h"
 #include "http/reply.h"
-#include "loop/worker.h"
+#include "http/offload.h"
 #include "plugin/plugin.h"
 #include "report/render.h"
 
 struct report_job {
-	struct job         job;
-	struct request    *req;     /* the request, or our copy of it */
-	int                later;   /* req is our copy: free it when done */
+	struct offload     off;
 	struct plugin     *plugin;  /* NULL: list the reports */
 	struct plugin    **reports; /* the list: which to describe */
 	size_t             nreports;
@@ -46,9 +44,9 @@ struct report_job {
 
 /* On the worker (or inline): everything that touches plugins and SQL. */
 static void
-job_run(struct job *j, struct db *db)
+job_run(struct offload *o, struct db *db)
 {
-	struct report_job *rj = j->arg;
+	struct report_job *rj = o->arg;
 	json_t            *doc, *item;
 	char               href[128];
 	size_t             i;
@@ -88,10 +86,9 @@ free_body(const void *data, size_t len, void *arg)
 
 /* On the loop thread: the answer. */
 static void
-job_done(struct job *j)
+job_done(struct offload *o, struct request *req)
 {
-	struct report_job *rj = j->arg;
-	struct request    *req = rj->req;
+	struct report_job *rj = o->arg;
 	struct evbuffer   *buf;
 	char               disposition[160];
 
@@ -104,7 +101,7 @@ job_done(struct job *j)
 		buf = evbuffer_new();
 		evbuffer_add_reference(buf, rj->body, rj->len, free_body, NULL);
 		rj->body = NULL;
-		if (rj->format == RENDER_CSV) {
+		if (rj->format == RENDER_CSV && req->ev != NULL) {
 			snprintf(disposition, sizeof(disposition),
 			    "attachment; filename=\"%s.csv\"",
 			    rj->plugin->name);
@@ -115,8 +112,6 @@ job_done(struct job *j)
 		reply_buffer(req, 200, render_content_type(rj->format), buf, 0);
 		evbuffer_free(buf);
 	}
-	if (rj->later)
-		request_release(req);
 	json_decref(rj->list);
 	json_decref(rj->given);
 	free(rj->reports);
@@ -127,22 +122,10 @@ job_done(struct job *j)
 static void
 start(struct request *req, struct report_job *rj)
 {
-	struct worker *w = worker_default();
-
-	rj->job.run = job_run;
-	rj->job.done = job_done;
-	rj->job.arg = rj;
-	if (w != NULL && (rj->req = request_defer(req)) != NULL) {
-		rj->later = 1;
-		if (worker_submit(w, &rj->job) == 0)
-			return;
-		request_release(rj->req);
-		req->status = 0;
-		rj->later = 0;
-	}
-	rj->req = req;
-	job_run(&rj->job, req->db);
-	job_done(&rj->job);
+	rj->off.run = job_run;
+	rj->off.done = job_done;
+	rj->off.arg = rj;
+	request_offload(req, &rj->off, worker_default());
 }
 
 static struct report_job *

@@ -22,24 +22,22 @@
 
 #include "api/api.h"
 #include "http/reply.h"
-#include "loop/worker.h"
+#include "http/offload.h"
 #include "store/users.h"
 #include "util/password.h"
 
 struct user_job {
-	struct job      job;
-	struct request *req;
-	int             later;
-	int             create;
-	char            username[USERNAME_MAX + 1];
-	char           *name;
-	enum role       role;
-	char           *org;
-	int             disabled; /* -1: unchanged */
-	int             has_password;
-	char            password[PASSWORD_MAX + 1];
-	char            hash[PASSWORD_HASH_LEN];
-	int             hash_failed;
+	struct offload off;
+	int            create;
+	char           username[USERNAME_MAX + 1];
+	char          *name;
+	enum role      role;
+	char          *org;
+	int            disabled; /* -1: unchanged */
+	int            has_password;
+	char           password[PASSWORD_MAX + 1];
+	char           hash[PASSWORD_HASH_LEN];
+	int            hash_failed;
 };
 
 static int
@@ -82,9 +80,9 @@ api_user_get(struct request *req)
 
 /* On the worker (or inline): only the hashing. */
 static void
-job_run(struct job *j, struct db *db)
+job_run(struct offload *o, struct db *db)
 {
-	struct user_job *uj = j->arg;
+	struct user_job *uj = o->arg;
 
 	(void)db;
 	if (uj->has_password && password_hash(uj->password, uj->hash) == -1)
@@ -93,10 +91,9 @@ job_run(struct job *j, struct db *db)
 }
 
 static void
-job_done(struct job *j)
+job_done(struct offload *o, struct request *req)
 {
-	struct user_job *uj = j->arg;
-	struct request  *req = uj->req;
+	struct user_job *uj = o->arg;
 	struct rl_error  err;
 	const char      *hash = uj->has_password ? uj->hash : NULL;
 	char             location[128];
@@ -131,8 +128,6 @@ job_done(struct job *j)
 		reply_json(req, uj->create ? 201 : 200,
 		    users_get(req->db, uj->username), 0);
 	}
-	if (uj->later)
-		request_release(req);
 	free(uj->name);
 	free(uj->org);
 	sodium_memzero(uj, sizeof(*uj));
@@ -142,23 +137,12 @@ job_done(struct job *j)
 static void
 start(struct request *req, struct user_job *uj)
 {
-	struct worker *w = worker_default();
-
-	uj->job.run = job_run;
-	uj->job.done = job_done;
-	uj->job.arg = uj;
-	if (uj->has_password && w != NULL &&
-	    (uj->req = request_defer(req)) != NULL) {
-		uj->later = 1;
-		if (worker_submit(w, &uj->job) == 0)
-			return;
-		request_release(uj->req);
-		req->status = 0;
-		uj->later = 0;
-	}
-	uj->req = req;
-	job_run(&uj->job, req->db);
-	job_done(&uj->job);
+	uj->off.run = job_run;
+	uj->off.done = job_done;
+	uj->off.arg = uj;
+	/* Only hashing is slow; without a password it all runs here. */
+	request_offload(req, &uj->off,
+	    uj->has_password ? worker_default() : NULL);
 }
 
 /* A string member of the body, or NULL if absent; -1 if not a string. */

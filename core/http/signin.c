@@ -23,7 +23,7 @@
 #include "http/request.h"
 #include "http/session.h"
 #include "http/throttle.h"
-#include "loop/worker.h"
+#include "http/offload.h"
 #include "store/users.h"
 #include "util/log.h"
 #include "util/password.h"
@@ -32,13 +32,11 @@
 #define SIGNIN_WRONG       "the user name or the password is wrong"
 
 struct signin_job {
-	struct job      job;
-	struct request *req;   /* the request, or our copy of it */
-	int             later; /* req is our copy: release it when done */
-	char            address[64];
-	char            username[USERNAME_MAX + 1];
-	struct user     user; /* id 0: there is no such account */
-	char            password[PASSWORD_MAX + 1];
+	struct offload off;
+	char           address[64];
+	char           username[USERNAME_MAX + 1];
+	struct user    user; /* id 0: there is no such account */
+	char           password[PASSWORD_MAX + 1];
 
 	/* the outcome, made on the worker */
 	int  verified;
@@ -50,9 +48,9 @@ static int pending;
 
 /* On the worker: the slow part, and nothing that touches shared state. */
 static void
-job_run(struct job *j, struct db *db)
+job_run(struct offload *o, struct db *db)
 {
-	struct signin_job *sj = j->arg;
+	struct signin_job *sj = o->arg;
 	const char        *hash =
             sj->user.id != 0 ? sj->user.hash : password_dummy_hash();
 
@@ -78,10 +76,9 @@ retry_after(struct request *req, long seconds)
 
 /* On the loop: the verdict, the throttle's books and the answer. */
 static void
-job_done(struct job *j)
+job_done(struct offload *o, struct request *req)
 {
-	struct signin_job *sj = j->arg;
-	struct request    *req = sj->req;
+	struct signin_job *sj = o->arg;
 	struct principal   who;
 	int64_t            now = throttle_now();
 
@@ -116,8 +113,6 @@ job_done(struct job *j)
 		if (req->ev != NULL)
 			session_answer_signin(req, &who);
 	}
-	if (sj->later)
-		request_release(req);
 	sodium_memzero(sj, sizeof(*sj));
 	free(sj);
 }
@@ -157,7 +152,6 @@ void
 signin_password(struct request *req)
 {
 	struct signin_job *sj;
-	struct worker     *w = worker_default();
 	const char        *username, *password;
 	int64_t            now = throttle_now();
 	long               wait;
@@ -209,19 +203,9 @@ signin_password(struct request *req)
 	/* An overlong password matches no stored one and is not hashed. */
 	if (strlen(password) <= PASSWORD_MAX)
 		snprintf(sj->password, sizeof(sj->password), "%s", password);
-	sj->job.run = job_run;
-	sj->job.done = job_done;
-	sj->job.arg = sj;
+	sj->off.run = job_run;
+	sj->off.done = job_done;
+	sj->off.arg = sj;
 	pending++;
-	if (w != NULL && (sj->req = request_defer(req)) != NULL) {
-		sj->later = 1;
-		if (worker_submit(w, &sj->job) == 0)
-			return;
-		request_release(sj->req);
-		req->status = 0;
-		sj->later = 0;
-	}
-	sj->req = req;
-	job_run(&sj->job, req->db);
-	job_done(&sj->job);
+	request_offload(req, &sj->off, worker_default());
 }
