@@ -18,7 +18,8 @@ enum setting_type {
 	SET_LEVEL,
 	SET_LISTEN,
 	SET_METRICS,
-	SET_URL
+	SET_URL,
+	SET_PROXIES
 };
 
 /* One row per setting: the single place that names keys and variables. */
@@ -99,6 +100,12 @@ static const struct setting settings[] = {
 	    "http(s) URL under which clients reach the service, for absolute "
 	    "links and ids in feeds and calendars (default: from the request's "
 	    "Host)" },
+	{ "trusted_proxies", "ROLLIN_TRUSTED_PROXIES", SET_PROXIES,
+	    offsetof(struct config, trusted_proxies),
+	    sizeof(((struct config *)0)->trusted_proxies), 0, 0,
+	    "addresses or ranges of reverse proxies whose X-Forwarded-For "
+	    "names the client, comma-separated, e.g. 127.0.0.1,::1 (default: "
+	    "none; the direct peer is the client)" },
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -235,6 +242,29 @@ parse_metrics(const char *v, enum metrics_access *out, char *err, size_t errlen)
 }
 
 static int
+parse_proxies(struct config *c, const struct setting *s, const char *v,
+    char *err, size_t errlen)
+{
+	struct net_range ranges[NET_RANGES_MAX];
+	size_t           n;
+	char             why[160];
+
+	if (strlen(v) >= s->size) {
+		snprintf(err, errlen, "%s: must be at most %zu characters",
+		    s->key, s->size - 1);
+		return -1;
+	}
+	if (net_ranges_parse(v, ranges, &n, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "%s: %s", s->key, why);
+		return -1;
+	}
+	snprintf(c->trusted_proxies, sizeof(c->trusted_proxies), "%s", v);
+	memcpy(c->proxies, ranges, sizeof(ranges));
+	c->nproxies = n;
+	return 0;
+}
+
+static int
 apply(struct config *c, const struct setting *s, const char *v, char *err,
     size_t errlen)
 {
@@ -308,6 +338,8 @@ apply(struct config *c, const struct setting *s, const char *v, char *err,
 	case SET_METRICS:
 		return parse_metrics(v, (enum metrics_access *)(void *)field,
 		    err, errlen);
+	case SET_PROXIES:
+		return parse_proxies(c, s, v, err, errlen);
 	}
 	return -1;
 }

@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include "net/addr.h"
 #include "util/log.h"
 
 #define CONFIG_PATH_MAX 1024
@@ -44,6 +45,14 @@ struct config {
 	 * then follow the request's Host header).
 	 */
 	char public_url[512];
+	/*
+	 * Reverse proxies whose X-Forwarded-For names the client (for
+	 * throttling sign-ins and for "metrics: local"): the text as set,
+	 * and parsed.
+	 */
+	char             trusted_proxies[512];
+	struct net_range proxies[NET_RANGES_MAX];
+	size_t           nproxies;
 	char plugin_dirs[CONFIG_PATH_MAX]; /* colon-separated directories */
 	/*
 	 * The config file's "plugins" mapping: plugin name -> its settings

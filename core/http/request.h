@@ -56,6 +56,17 @@ void request_base_url(struct request *, char *out, size_t len);
 void request_host_name(struct request *, char *out, size_t len);
 
 /*
+ * The client's address: the direct peer, or, when the peer is one of the
+ * trusted_proxies, the address its X-Forwarded-For names.
+ */
+void request_client_address(struct request *, char *out, size_t len);
+/*
+ * True if the client is on this host (loopback), and no untrusted proxy
+ * forwarded the request.
+ */
+int request_from_loopback(struct request *);
+
+/*
  * For handlers that answer later (work done off the loop): returns a heap
  * copy of the request that the reply functions accept after the handler
  * has returned, and marks the original as answered. If the client goes

@@ -284,27 +284,6 @@ dispatch_api(struct request *req)
 	req->route->handler(req);
 }
 
-static int
-from_loopback(struct request *req)
-{
-	struct evhttp_connection *conn = evhttp_request_get_connection(req->ev);
-	const struct sockaddr    *sa =
-            conn ? evhttp_connection_get_addr(conn) : NULL;
-	const struct in6_addr *a6;
-
-	if (sa == NULL)
-		return 0;
-	if (sa->sa_family == AF_INET)
-		return (ntohl(((const struct sockaddr_in *)(const void *)sa)
-		                  ->sin_addr.s_addr) >>
-		           24) == 127;
-	if (sa->sa_family != AF_INET6)
-		return 0;
-	a6 = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
-	return IN6_IS_ADDR_LOOPBACK(a6) ||
-	    (IN6_IS_ADDR_V4MAPPED(a6) && a6->s6_addr[12] == 127);
-}
-
 /*
  * GET /metrics for Prometheus. Who may read it is the "metrics" setting:
  * by default only clients on the loopback interface (a Prometheus or an
@@ -327,7 +306,7 @@ dispatch_metrics(struct request *req)
 		    "%s is not allowed on %s", req->method_name, req->path);
 		return;
 	}
-	if (req->cfg->metrics == METRICS_LOCAL && !from_loopback(req)) {
+	if (req->cfg->metrics == METRICS_LOCAL && !request_from_loopback(req)) {
 		reply_errorf(req, 403, "forbidden", NULL,
 		    "the metrics are served to clients on this host only");
 		return;

@@ -117,18 +117,6 @@ job_done(struct offload *o, struct request *req)
 	free(sj);
 }
 
-static void
-client_address(struct request *req, char *out, size_t outlen)
-{
-	struct evhttp_connection *conn = evhttp_request_get_connection(req->ev);
-	char                     *host = NULL;
-	ev_uint16_t               port;
-
-	if (conn != NULL)
-		evhttp_connection_get_peer(conn, &host, &port);
-	snprintf(out, outlen, "%s", host ? host : "unknown");
-}
-
 static int
 string_field(struct request *req, const char *name, const char **out)
 {
@@ -173,7 +161,7 @@ signin_password(struct request *req)
 	/* Any session the browser had ends, whatever follows. */
 	if (session_of_request(req, id) == 0)
 		session_close(id);
-	client_address(req, address, sizeof(address));
+	request_client_address(req, address, sizeof(address));
 	wait = throttle_wait(THROTTLE_USER, username, now);
 	if (wait == 0)
 		wait = throttle_wait(THROTTLE_ADDRESS, address, now);

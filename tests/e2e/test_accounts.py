@@ -56,8 +56,8 @@ class Browser:
         self.cookie = None
         self.csrf = None
 
-    def sign_in(self, **body):
-        r = self.server.post(API + "/session", body)
+    def sign_in(self, headers=None, **body):
+        r = self.server.post(API + "/session", body, headers=headers or {})
         if r.status == 201:
             cookie = r.header("Set-Cookie")
             self.cookie = cookie.split(";")[0]
@@ -512,15 +512,48 @@ class AddressThrottleTest(ServerTest):
         s.cli("org", "add", "addr-org", "--name", "Org", "--kind", "other")
         add_user(s, "real.person", "adopter", "addr-org",
                  "ein gutes Passwort")
-        statuses = [Browser(s).sign_in(username="guess%d" % i,
-                                       password="Passwort123456").status
-                    for i in range(21)]
+        # An X-Forwarded-For from a client is not believed: the
+        # service trusts no proxy unless told.
+        statuses = [Browser(s).sign_in(
+            username="guess%d" % i, password="Passwort123456",
+            headers={"X-Forwarded-For": "198.51.100.%d" % i}).status
+            for i in range(21)]
         self.assertEqual(statuses[:20], [401] * 20)
         self.assertEqual(statuses[20], 429)
         r = Browser(s).sign_in(username="real.person",
                                password="ein gutes Passwort")
         self.assertError(r, 429, code="too_many_attempts")
         self.assertGreaterEqual(int(r.header("Retry-After")), 1)
+
+
+class TrustedProxyThrottleTest(ServerTest):
+    """Behind a trusted reverse proxy, the per-address limit counts each
+    client the proxy names, not the proxy."""
+    ENV = {"ROLLIN_TRUSTED_PROXIES": "127.0.0.1,::1"}
+
+    def test_clients_behind_the_proxy_are_counted_apart(self):
+        s = self.server
+        s.cli("org", "add", "proxy-org", "--name", "Org", "--kind", "other")
+        add_user(s, "real.person", "adopter", "proxy-org",
+                 "ein gutes Passwort")
+        guesser = {"X-Forwarded-For": "203.0.113.7"}
+        statuses = [Browser(s).sign_in(username="guess%d" % i,
+                                       password="Passwort123456",
+                                       headers=guesser).status
+                    for i in range(21)]
+        self.assertEqual(statuses[:20], [401] * 20)
+        self.assertEqual(statuses[20], 429)
+        # Prepending another address (the proxy appends the one it saw)
+        # does not escape the count.
+        r = Browser(s).sign_in(username="guess21", password="x",
+                               headers={"X-Forwarded-For":
+                                        "192.0.2.1, 203.0.113.7"})
+        self.assertError(r, 429, code="too_many_attempts")
+        # Someone else behind the same proxy signs in.
+        r = Browser(s).sign_in(username="real.person",
+                               password="ein gutes Passwort",
+                               headers={"X-Forwarded-For": "198.51.100.4"})
+        self.assertEqual(r.status, 201, r)
 
 
 if __name__ == "__main__":

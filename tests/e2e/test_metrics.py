@@ -146,6 +146,34 @@ class MetricsTest(ServerTest):
                 ("rollin_checkpoint_seconds_total", (("mode", mode),)), m)
 
 
+class MetricsBehindAProxyTest(ServerTest):
+    """A reverse proxy on the same host connects from loopback; what it
+    forwards must not count as local."""
+
+    def test_forwarded_requests_are_not_local(self):
+        s = self.server
+        self.assertEqual(s.get("/metrics").status, 200)
+        r = s.get("/metrics", headers={"X-Forwarded-For": "203.0.113.7"})
+        self.assertError(r, 403)
+        self.assertIn("this host", r.error["message"])
+
+
+class MetricsTrustedProxyTest(ServerTest):
+    ENV = {"ROLLIN_TRUSTED_PROXIES": "127.0.0.1, ::1"}
+
+    def test_the_trusted_proxy_names_the_client(self):
+        s = self.server
+        self.assertError(s.get("/metrics", headers={
+            "X-Forwarded-For": "203.0.113.7"}), 403)
+        # A client on this host through the proxy is local; one that
+        # claims to be, in front of a remote address, is not.
+        self.assertEqual(s.get("/metrics", headers={
+            "X-Forwarded-For": "127.0.0.1"}).status, 200)
+        self.assertError(s.get("/metrics", headers={
+            "X-Forwarded-For": "127.0.0.1, 203.0.113.7"}), 403)
+        self.assertEqual(s.get("/metrics").status, 200)
+
+
 class MetricsOffTest(ServerTest):
     ENV = {"ROLLIN_METRICS": "off"}
 

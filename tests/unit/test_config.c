@@ -14,13 +14,14 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "net/addr.h"
 
 static const char *const env_vars[] = { "ROLLIN_LISTEN", "ROLLIN_DB",
 	"ROLLIN_LOG_LEVEL", "ROLLIN_PUBLIC_CATALOGUE", "ROLLIN_STALE_DAYS",
 	"ROLLIN_MAX_BODY_BYTES", "ROLLIN_MAX_HEADER_BYTES",
 	"ROLLIN_REQUEST_TIMEOUT", "ROLLIN_SHUTDOWN_GRACE",
 	"ROLLIN_CHECKPOINT_INTERVAL", "ROLLIN_WEB_ROOT", "ROLLIN_METRICS",
-	"ROLLIN_PUBLIC_URL", NULL };
+	"ROLLIN_PUBLIC_URL", "ROLLIN_TRUSTED_PROXIES", NULL };
 
 struct fixture {
 	char dir[64];
@@ -363,6 +364,61 @@ test_public_url(void **state)
 	config_free(&c);
 }
 
+static void
+test_trusted_proxies(void **state)
+{
+	struct config c;
+	char          err[256];
+
+	(void)state;
+	config_defaults(&c);
+	assert_int_equal(c.nproxies, 0);
+	assert_int_equal(config_set(&c, "trusted_proxies",
+	                     " 127.0.0.1, 10.0.0.0/8 ,fd00::/8,::1", err,
+	                     sizeof(err)),
+	    0);
+	assert_int_equal(c.nproxies, 4);
+	assert_true(net_ranges_contain(c.proxies, c.nproxies, "127.0.0.1"));
+	assert_false(net_ranges_contain(c.proxies, c.nproxies, "127.0.0.2"));
+	assert_true(net_ranges_contain(c.proxies, c.nproxies, "10.200.3.4"));
+	assert_false(net_ranges_contain(c.proxies, c.nproxies, "11.0.0.1"));
+	assert_true(net_ranges_contain(c.proxies, c.nproxies, "fd12::7"));
+	assert_true(net_ranges_contain(c.proxies, c.nproxies, "::1"));
+	assert_false(net_ranges_contain(c.proxies, c.nproxies, "fe80::1"));
+	/* A dual-stack socket's IPv4 peer is the IPv4 address. */
+	assert_true(
+	    net_ranges_contain(c.proxies, c.nproxies, "::ffff:10.1.2.3"));
+	assert_false(net_ranges_contain(c.proxies, c.nproxies, "nonsense"));
+	/* A range that is not a whole number of bytes. */
+	assert_int_equal(config_set(&c, "trusted_proxies", "192.0.2.128/25",
+	                     err, sizeof(err)),
+	    0);
+	assert_true(net_ranges_contain(c.proxies, c.nproxies, "192.0.2.200"));
+	assert_false(net_ranges_contain(c.proxies, c.nproxies, "192.0.2.127"));
+	/* A bad value names the setting and the entry, and changes nothing. */
+	for (const char *const *bad =
+	         (const char *const[]){ "10.0.0.0/33", "proxy.example.org",
+	             "10.0.0.1/", "::1/129", "10.0.0.1/x", NULL };
+	     *bad; bad++) {
+		assert_int_equal(config_set(&c, "trusted_proxies", *bad, err,
+		                     sizeof(err)),
+		    -1);
+		assert_non_null(strstr(err, "trusted_proxies"));
+		assert_non_null(strstr(err, *bad));
+		assert_int_equal(c.nproxies, 1);
+	}
+	/* Empty: nobody is trusted again. */
+	assert_int_equal(config_set(&c, "trusted_proxies", "", err,
+	                     sizeof(err)),
+	    0);
+	assert_int_equal(c.nproxies, 0);
+	assert_true(net_addr_is_loopback("127.0.0.1"));
+	assert_true(net_addr_is_loopback("::1"));
+	assert_true(net_addr_is_loopback("::ffff:127.0.0.1"));
+	assert_false(net_addr_is_loopback("192.0.2.1"));
+	config_free(&c);
+}
+
 int
 main(void)
 {
@@ -383,6 +439,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_split_listen, setup,
 		    teardown),
 		cmocka_unit_test(test_public_url),
+		cmocka_unit_test(test_trusted_proxies),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
