@@ -93,6 +93,8 @@ void api_problems(struct request *);
 void api_session_create(struct request *);
 void api_session_get(struct request *);
 void api_session_delete(struct request *);
+/* The signed-in account changes its own password (http/signin.c). */
+void api_session_password(struct request *);
 
 /* api/meta.c */
 void api_index(struct request *);

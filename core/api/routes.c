@@ -39,6 +39,7 @@ const struct route api_routes[] = {
 	{ GET, "/api/v1/session", api_session_get, NULL, PUB | ROUTE_OPEN },
 	{ POST, "/api/v1/session", api_session_create, NULL, 0 },
 	{ DELETE, "/api/v1/session", api_session_delete, NULL, 0 },
+	{ POST, "/api/v1/session/password", api_session_password, NULL, 0 },
 	{ GET, "/api/v1/users", api_user_list, NULL, 0 },
 	{ POST, "/api/v1/users", api_user_create, NULL, 0 },
 	{ GET, "/api/v1/users/{}", api_user_get, NULL, 0 },

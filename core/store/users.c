@@ -124,23 +124,17 @@ fail:
 	    sqlite3_errmsg(db_handle(db)));
 }
 
-int
-users_find(struct db *db, const char *username, struct user *u)
-{
-	sqlite3_stmt *st;
-	int           rc = -1;
+#define ACCOUNT_SELECT                                                 \
+	"SELECT u.id, u.username, u.role, u.organisation_id, o.slug, " \
+	"u.password_hash, u.generation, u.disabled_at IS NOT NULL "    \
+	"FROM users u JOIN organisations o ON o.id = u.organisation_id "
 
-	memset(u, 0, sizeof(*u));
-	if (strlen(username) > USERNAME_MAX)
-		return -1;
-	st = db_prepare(db,
-	    "SELECT u.id, u.username, u.role, u.organisation_id, "
-	    "o.slug, u.password_hash, u.generation, u.disabled_at IS NOT "
-	    "NULL FROM users u JOIN organisations o ON o.id = "
-	    "u.organisation_id WHERE u.username = ?");
-	if (st == NULL)
-		return -1;
-	db_bind_text(st, 1, username);
+/* Steps st (ACCOUNT_SELECT with its key bound) into u; -1 if no account. */
+static int
+find(sqlite3_stmt *st, struct user *u)
+{
+	int rc = -1;
+
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		u->id = sqlite3_column_int64(st, 0);
 		snprintf(u->username, sizeof(u->username), "%s",
@@ -156,6 +150,32 @@ users_find(struct db *db, const char *username, struct user *u)
 	}
 	sqlite3_reset(st);
 	return rc;
+}
+
+int
+users_find(struct db *db, const char *username, struct user *u)
+{
+	sqlite3_stmt *st;
+
+	memset(u, 0, sizeof(*u));
+	if (strlen(username) > USERNAME_MAX ||
+	    (st = db_prepare(db, ACCOUNT_SELECT "WHERE u.username = ?")) ==
+	        NULL)
+		return -1;
+	db_bind_text(st, 1, username);
+	return find(st, u);
+}
+
+int
+users_find_id(struct db *db, int64_t id, struct user *u)
+{
+	sqlite3_stmt *st;
+
+	memset(u, 0, sizeof(*u));
+	if ((st = db_prepare(db, ACCOUNT_SELECT "WHERE u.id = ?")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return find(st, u);
 }
 
 void

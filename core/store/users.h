@@ -39,6 +39,8 @@ int64_t users_create(struct db *, const char *username,
     const char *actor, struct rl_error *);
 /* Finds an account by name (any case); -1 if there is none. */
 int users_find(struct db *, const char *username, struct user *);
+/* Finds an account by id; -1 if there is none. */
+int users_find_id(struct db *, int64_t id, struct user *);
 /* Fills who as an account acts; generation goes to the session. */
 void users_principal(const struct user *, struct principal *who);
 /*

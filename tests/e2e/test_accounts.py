@@ -76,6 +76,13 @@ class Browser:
     def get(self, path):
         return self.server.get(path, headers=self.headers())
 
+    def post(self, path, body):
+        r = self.server.post(path, body, headers=self.headers())
+        if r.status == 201 and r.header("Set-Cookie"):
+            self.cookie = r.header("Set-Cookie").split(";")[0]
+            self.csrf = r.json["csrf_token"]
+        return r
+
     def patch(self, path, body, etag):
         return self.server.patch(path, body, etag=etag,
                                  headers=self.headers())
@@ -350,6 +357,69 @@ class AccountsTest(ServerTest):
         p = user_cli(s, ["passwd", "nobody-at-all"], "das neue Passwort\n",
                      check=False)
         self.assertIn("no user 'nobody-at-all'", p.stderr)
+
+    def test_people_change_their_own_password(self):
+        s = self.server
+        add_user(s, "selbst", "adopter", "acct-a", "mein erstes Passwort")
+        here, there = Browser(s), Browser(s)
+        for b in (here, there):
+            self.assertEqual(b.sign_in(username="selbst",
+                                       password="mein erstes Passwort")
+                             .status, 201)
+        path = API + "/session/password"
+        # Wrong current password, a new one too short or unchanged, and
+        # fields missing or unknown: each refused at its field.
+        r = here.post(path, {"password": "geraten, nicht gewusst",
+                             "new_password": "mein zweites Passwort"})
+        self.assertError(r, 422, field="password", code="invalid_value")
+        self.assertIn("current password is wrong", r.error["message"])
+        r = here.post(path, {"password": "mein erstes Passwort",
+                             "new_password": "zu kurz"})
+        self.assertError(r, 422, field="new_password")
+        r = here.post(path, {"password": "mein erstes Passwort",
+                             "new_password": "mein erstes Passwort"})
+        self.assertError(r, 422, field="new_password")
+        r = here.post(path, {"password": "mein erstes Passwort"})
+        self.assertError(r, 422, field="new_password", code="missing_field")
+        r = here.post(path, {"password": "mein erstes Passwort",
+                             "new_password": "mein zweites Passwort",
+                             "confirm": "mein zweites Passwort"})
+        self.assertError(r, 422, field="confirm", code="unknown_field")
+        # Without the CSRF token a page of another site gets nowhere.
+        r = s.post(path, {"password": "mein erstes Passwort",
+                          "new_password": "mein zweites Passwort"},
+                   headers={"Cookie": here.cookie})
+        self.assertError(r, 403, code="csrf")
+        self.assertTrue(there.get(API + "/session").json["signed_in"])
+
+        old_cookie = here.cookie
+        r = here.post(path, {"password": "mein erstes Passwort",
+                             "new_password": "mein zweites Passwort"})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(r.json["username"], "selbst")
+        self.assertNotEqual(here.cookie, old_cookie)
+        # This browser stays signed in with its new session; the other
+        # one, and the old cookie, are signed out.
+        self.assertTrue(here.get(API + "/session").json["signed_in"])
+        self.assertFalse(there.get(API + "/session").json["signed_in"])
+        self.assertFalse(s.get(API + "/session", headers={
+            "Cookie": old_cookie}).json["signed_in"])
+        self.assertEqual(Browser(s).sign_in(
+            username="selbst", password="mein erstes Passwort").status, 401)
+        self.assertEqual(Browser(s).sign_in(
+            username="selbst", password="mein zweites Passwort").status,
+            201)
+        # The change is in the event log, signed by the account.
+        events = [e for e in s.events(self.admin)
+                  if e["type"] == "user.updated" and
+                  e["actor"] == "user:selbst@acct-a"]
+        self.assertEqual(len(events), 1, events)
+        # A token has no password to change; nobody signed in neither.
+        r = s.post(path, {"password": "x", "new_password": "y" * 12},
+                   token=s.token_for("adopter", "acct-a"))
+        self.assertError(r, 403)
+        self.assertError(s.post(path, {"password": "x",
+                                       "new_password": "y" * 12}), 401)
 
     def test_weaker_hashes_are_replaced_on_sign_in(self):
         s = self.server
