@@ -1,7 +1,8 @@
 /*
  * The publiccode.yml importer: validation as publiccode-parser-go does it
- * (validate.c, with the vocabularies and format checks in vocab.c) and the
- * mapping of a valid file onto Rollin's records (map.c).
+ * (validate.c and the validate_*.c steps it runs, with the vocabularies
+ * and format checks in vocab.c) and the mapping of a valid file onto
+ * Rollin's records (map.c and the map_*.c steps it runs).
  */
 #ifndef PUBLICCODE_H
 #define PUBLICCODE_H
