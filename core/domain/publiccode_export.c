@@ -1,6 +1,6 @@
 /*
  * Rollin's solution fields on publiccode.yml's keys. The mapping is the
- * importer's (plugins/publiccode/map.c) read backwards, so that a file the
+ * importer's (plugins/publiccode/map_*.c) read backwards, so that a file the
  * importer read comes out the same way again:
  *
  * - name, url (repository), landingURL (homepage), categories (those of
