@@ -131,3 +131,80 @@ test('an account made on the command line signs in and acts for its organisation
   assert.equal(await page.isVisible('#username'), true);
   assert.equal(browser.errors.length, 0, browser.errors.join('\n'));
 });
+
+test('a person changes their own password and stays signed in only here', async () => {
+  const first = 'Rathausplatz 1 in Köln';
+  const second = 'Domplatte bei Nacht 2026';
+  execFileSync(BIN, ['user', 'add', 'k.wagner', '--role', 'adopter', '--org', 'stadt-koeln', '--db', server.db],
+    { input: `${first}\n`, stdio: ['pipe', 'ignore', 'ignore'] });
+  // Another browser of the same account, over the API.
+  const elsewhere = await fetch(`${server.url}/api/v1/session`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'k.wagner', password: first }),
+  });
+  assert.equal(elsewhere.status, 201);
+  const otherCookie = elsewhere.headers.get('set-cookie').split(';')[0];
+  const otherSignedIn = async () => (await (await fetch(`${server.url}/api/v1/session`,
+    { headers: { Cookie: otherCookie } })).json()).signed_in;
+
+  const page = await browser.page();
+  await browser.context.clearCookies();
+  await open(page, `${server.url}/signin.html`);
+  await page.fill('#username', 'k.wagner');
+  await page.fill('#password', first);
+  await page.click('#signin-submit');
+  await page.waitForURL((u) => !u.pathname.endsWith('/signin.html'));
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.getByRole('link', { name: 'Passwort ändern' }).click();
+  await page.waitForURL('**/password.html');
+  await page.waitForSelector('body[data-ready="true"]');
+  await clean(page, 'password page');
+
+  // A wrong current password: at its field, emptied; the new one stays.
+  await page.fill('#pw-current', 'nicht das Passwort');
+  await page.fill('#pw-new', second);
+  await page.click('#pw-submit');
+  await page.waitForSelector('#pw-current-error:not([hidden])');
+  assert.match(await page.locator('#pw-current-error').innerText(), /current password is wrong/);
+  assert.equal(await page.inputValue('#pw-current'), '');
+  assert.equal(await page.inputValue('#pw-new'), second);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'pw-current');
+  await clean(page, 'password page with a wrong current password');
+
+  // Too short a new one: at its field.
+  await page.fill('#pw-current', first);
+  await page.fill('#pw-new', 'kurz');
+  await page.click('#pw-submit');
+  await page.waitForSelector('#pw-new-error:not([hidden])');
+  assert.match(await page.locator('#pw-new-error').innerText(), /at least 12 characters/);
+  assert.equal(await otherSignedIn(), true);
+
+  // By keyboard: the change.
+  await page.fill('#pw-new', second);
+  await page.focus('#pw-new');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#pw-status .kern-alert--success');
+  assert.match(await page.locator('#pw-status').innerText(), /Passwort ist geändert/);
+  assert.equal(await page.inputValue('#pw-current'), '');
+  await screenshot(page, 'accounts-password-changed');
+  // Still signed in here; the other browser is signed out.
+  const here = await page.evaluate(async () => (await fetch('/api/v1/session')).json());
+  assert.equal(here.username, 'k.wagner');
+  assert.equal(await otherSignedIn(), false);
+  // The page took the new session's CSRF token: a second change works.
+  const third = 'Severinsbrücke im Nebel';
+  await page.fill('#pw-current', second);
+  await page.fill('#pw-new', third);
+  await page.click('#pw-submit');
+  await page.waitForFunction(() => document.getElementById('pw-new').value === '');
+  assert.match(await page.locator('#pw-status').innerText(), /Passwort ist geändert/);
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.match(await page.getByTestId('who').innerText(), /Stadt Köln/);
+  const old = await fetch(`${server.url}/api/v1/session`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'k.wagner', password: second }),
+  });
+  assert.equal(old.status, 401);
+  assert.equal(browser.errors.length, 0, browser.errors.join('\n'));
+});

@@ -132,6 +132,13 @@ export async function signIn(credentials) {
   return session;
 }
 
+// Changes the signed-in account's password; the answer is a new session
+// (with a new CSRF token), as every other one of the account ends.
+export async function changePassword(password, newPassword) {
+  session = await post('/session/password', { password, new_password: newPassword });
+  return session;
+}
+
 export async function signOut() {
   try {
     await del('/session');

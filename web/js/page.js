@@ -39,6 +39,8 @@ function renderHeader(active) {
     items.push(navLink('/import.html', 'nav.import', active, 'import'));
   if (s.signed_in && s.role === 'admin')
     items.push(navLink('/accounts.html', 'nav.accounts', active, 'accounts'));
+  if (s.signed_in && s.username)
+    items.push(navLink('/password.html', 'nav.password', active, 'password'));
   if (s.signed_in) {
     items.push(el('li', { class: 'rl-nav__item rl-nav__who', 'data-testid': 'who' },
       t('nav.signedin', { role: label('role', s.role), org: s.organisation_name || s.organisation })));
