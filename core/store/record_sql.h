@@ -10,6 +10,18 @@
 
 struct db;
 
+/* The leading columns of every res_sql.from, before the fields'. */
+enum {
+	COL_ID,
+	COL_REV,
+	COL_CREATED,
+	COL_UPDATED,
+	COL_BY,
+	COL_PARENT,
+	COL_PARENT_ID,
+	COL_FIRST
+};
+
 struct res_sql {
 	const struct resource *res;
 	int                    nfields;
@@ -22,6 +34,12 @@ struct res_sql {
 	char                  *by_key, *by_id;
 	char                  *insert, *update, *delete;
 };
+
+/*
+ * True if an FT_REF field is keyed by the target's row id: its column is
+ * shown as it is, with no join for a key of the target's.
+ */
+int record_ref_by_id(const struct field *);
 
 /* Builds (once) and returns the SQL of res. */
 const struct res_sql *sql_for(const struct resource *);
