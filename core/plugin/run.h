@@ -1,7 +1,7 @@
 /*
  * Running plugins of each kind, whatever their language. These are the
  * only places that call into plugin code for imports and reports; the
- * delivery of events to notifiers is in events/delivery.c.
+ * delivery of events to notifiers is in events/delivery_attempt.c.
  */
 #ifndef ROLLIN_PLUGIN_RUN_H
 #define ROLLIN_PLUGIN_RUN_H
