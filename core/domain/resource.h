@@ -2,7 +2,7 @@
  * The domain model as data. Each kind of record is described once by a
  * struct resource: its fields with their types and limits, where it lives
  * (table, parent), who may write it, and hooks for what is special about it.
- * Validation (domain/validate.c), storage (store/record.c) and the API
+ * Validation (domain/validate.c), storage (store/record*.c) and the API
  * (api/) all read these descriptions, so a field is declared in one place.
  */
 #ifndef ROLLIN_DOMAIN_RESOURCE_H
