@@ -56,6 +56,7 @@ void api_event_recipients(struct request *);
 void api_deliveries_list(struct request *);
 void api_deliveries_status(struct request *);
 void api_delivery_retry(struct request *);
+void api_delivery_discard(struct request *);
 
 /* api/imports.c */
 void api_import_create(struct request *);

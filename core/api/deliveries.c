@@ -1,7 +1,8 @@
 /*
  * Deliveries of events to notifiers (events/delivery.h): what went out,
- * what is being retried, what gave up, and sending a dead letter back.
- * Signed-in clients read; only an admin sends a dead letter back.
+ * what is being retried, what gave up; sending a dead letter back, or
+ * discarding it. Signed-in clients read; only an admin acts on dead
+ * letters.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,31 @@ api_deliveries_list(struct request *req)
 		reply_list(req, items, NULL);
 }
 
+/*
+ * Only an admin acts on a dead letter; replies and returns -1 otherwise
+ * (or if the id is no number), else sets *id.
+ */
+static int
+dead_letter_admin(struct request *req, const char *what, long long *id)
+{
+	if (!request_signed_in(req)) {
+		reply_errorf(req, 401, "unauthenticated", NULL,
+		    "sign in to %s deliveries", what);
+		return -1;
+	}
+	if (req->who.role != ROLE_ADMIN) {
+		reply_errorf(req, 403, "forbidden", NULL,
+		    "only an admin may %s a delivery", what);
+		return -1;
+	}
+	if (parse_id(req->params[0], id) == -1) {
+		reply_errorf(req, 404, "not_found", NULL,
+		    "there is no delivery '%s'", req->params[0]);
+		return -1;
+	}
+	return 0;
+}
+
 /* POST /api/v1/deliveries/{id}/retry: a dead letter back to retrying. */
 void
 api_delivery_retry(struct request *req)
@@ -104,32 +130,34 @@ api_delivery_retry(struct request *req)
 	long long       id;
 	json_t         *item;
 
-	if (!request_signed_in(req)) {
-		reply_errorf(req, 401, "unauthenticated", NULL,
-		    "sign in to retry deliveries");
+	if (dead_letter_admin(req, "retry", &id) == -1)
 		return;
-	}
-	if (req->who.role != ROLE_ADMIN) {
-		reply_errorf(req, 403, "forbidden", NULL,
-		    "only an admin sends a delivery back");
-		return;
-	}
-	if (parse_id(req->params[0], &id) == -1) {
-		reply_errorf(req, 404, "not_found", NULL,
-		    "there is no delivery '%s'", req->params[0]);
-		return;
-	}
 	if (delivery_retry(req->db, id, &err) == -1) {
 		reply_error(req, &err);
 		return;
 	}
 	if ((item = delivery_get(req->db, id)) == NULL) {
 		reply_errorf(req, 500, "store", NULL,
-		    "reading the delivery "
-		    "failed");
+		    "reading the delivery failed");
 		return;
 	}
 	reply_json(req, 200, item, 0);
+}
+
+/* DELETE /api/v1/deliveries/{id}: a dead letter given up for good. */
+void
+api_delivery_discard(struct request *req)
+{
+	struct rl_error err;
+	long long       id;
+
+	if (dead_letter_admin(req, "discard", &id) == -1)
+		return;
+	if (delivery_discard(req->db, id, req->who.actor, &err) == -1) {
+		reply_error(req, &err);
+		return;
+	}
+	reply_empty(req, 204);
 }
 
 /* GET /api/v1/deliveries/status: per subscriber, how far it got. */

@@ -118,6 +118,7 @@ const struct route api_routes[] = {
 	{ GET, "/api/v1/events/{}/recipients", api_event_recipients, NULL, 0 },
 	{ GET, "/api/v1/deliveries", api_deliveries_list, NULL, 0 },
 	{ GET, "/api/v1/deliveries/status", api_deliveries_status, NULL, 0 },
+	{ DELETE, "/api/v1/deliveries/{}", api_delivery_discard, NULL, 0 },
 	{ POST, "/api/v1/deliveries/{}/retry", api_delivery_retry, NULL,
 	    ROUTE_NO_BODY },
 

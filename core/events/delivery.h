@@ -134,6 +134,13 @@ json_t *delivery_get(struct db *, int64_t id);
  * Returns 0, or -1 with err: 404 no such delivery, 409 not dead.
  */
 int delivery_retry(struct db *, int64_t id, struct rl_error *);
+/*
+ * Deletes a dead letter that will not be sent again (its event stays in
+ * the log); actor is named in the service's log. Returns 0, or -1 with
+ * err: 404 no such delivery, 409 not dead.
+ */
+int
+delivery_discard(struct db *, int64_t id, const char *actor, struct rl_error *);
 
 /*
  * Per subscriber (every notifier that ever had a cursor): { subscriber,

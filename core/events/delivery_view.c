@@ -86,57 +86,102 @@ delivery_get(struct db *db, int64_t id)
 	return item;
 }
 
-int
-delivery_retry(struct db *db, int64_t id, struct rl_error *err)
+/*
+ * In a transaction: 0 if delivery id is a dead letter; else rolls back
+ * and fails (404 none, 409 not dead) saying what could not be done.
+ */
+static int
+begin_on_dead_letter(struct db *db, int64_t id, const char *done,
+    struct rl_error *err)
 {
 	sqlite3_stmt *st;
-	char          now[DELIVERY_TS_LEN], state[16] = "";
+	char          state[16] = "";
 	int           rc;
 
 	if (db_begin(db) == -1)
 		return rl_fail(err, 503, "busy", NULL, "the store is busy");
 	if ((st = db_prepare(db,
-	         "SELECT state FROM deliveries "
-	         "WHERE id = ?")) == NULL)
-		goto failed;
+	         "SELECT state FROM deliveries WHERE id = ?")) == NULL) {
+		db_rollback(db);
+		return rl_fail(err, 500, "store", NULL, "the store failed");
+	}
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		snprintf(state, sizeof(state), "%s", db_column_text(st, 0));
 	sqlite3_reset(st);
-	if (rc == SQLITE_DONE) {
-		db_rollback(db);
+	if (rc == SQLITE_ROW && strcmp(state, "dead") == 0)
+		return 0;
+	db_rollback(db);
+	if (rc == SQLITE_DONE)
 		return rl_fail(err, 404, "not_found", NULL,
 		    "there is no delivery %lld", (long long)id);
-	}
 	if (rc != SQLITE_ROW)
-		goto failed;
-	if (strcmp(state, "dead") != 0) {
+		return rl_fail(err, 500, "store", NULL, "the store failed");
+	return rl_fail(err, 409, "not_dead", "state",
+	    "delivery %lld is %s; only dead letters can be %s", (long long)id,
+	    state, done);
+}
+
+/* Runs st (bound) and commits; -1 with err if either failed. */
+static int
+step_and_commit(struct db *db, sqlite3_stmt *st, struct rl_error *err)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
 		db_rollback(db);
-		return rl_fail(err, 409, "not_dead", "state",
-		    "delivery %lld is %s; only dead letters can be retried",
-		    (long long)id, state);
+		return rl_fail(err, 500, "store", NULL, "the store failed");
 	}
+	if (db_commit(db) == -1)
+		return rl_fail(err, 500, "store", NULL, "the store failed");
+	return 0;
+}
+
+int
+delivery_retry(struct db *db, int64_t id, struct rl_error *err)
+{
+	sqlite3_stmt *st;
+	char          now[DELIVERY_TS_LEN];
+
+	if (begin_on_dead_letter(db, id, "retried", err) == -1)
+		return -1;
 	if ((st = db_prepare(db,
 	         "UPDATE deliveries SET state = 'retrying', "
 	         "attempts = 0, next_attempt_at = ?1, "
-	         "updated_at = ?1 WHERE id = ?2")) == NULL)
-		goto failed;
+	         "updated_at = ?1 WHERE id = ?2")) == NULL) {
+		db_rollback(db);
+		return rl_fail(err, 500, "store", NULL, "the store failed");
+	}
 	delivery_format_ms(delivery_now_ms(), now);
 	db_bind_text(st, 1, now);
 	sqlite3_bind_int64(st, 2, id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		goto failed;
-	if (db_commit(db) == -1)
-		return rl_fail(err, 500, "store", NULL, "the store failed");
+	if (step_and_commit(db, st, err) == -1)
+		return -1;
 	log_info("delivery %lld sent back for another try", (long long)id);
 	delivery_wake();
 	return 0;
-failed:
-	db_rollback(db);
-	return rl_fail(err, 500, "store", NULL, "the store failed");
+}
+
+int
+delivery_discard(struct db *db, int64_t id, const char *actor,
+    struct rl_error *err)
+{
+	sqlite3_stmt *st;
+
+	if (begin_on_dead_letter(db, id, "discarded", err) == -1)
+		return -1;
+	if ((st = db_prepare(db, "DELETE FROM deliveries WHERE id = ?")) ==
+	    NULL) {
+		db_rollback(db);
+		return rl_fail(err, 500, "store", NULL, "the store failed");
+	}
+	sqlite3_bind_int64(st, 1, id);
+	if (step_and_commit(db, st, err) == -1)
+		return -1;
+	log_info("dead letter %lld discarded by %s", (long long)id, actor);
+	return 0;
 }
 
 /* Events after cursor that a subscriber with these patterns wants. */

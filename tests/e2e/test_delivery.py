@@ -293,6 +293,44 @@ class RetryTest(WebhookCase):
         self.assertEqual(self.status()["webhook"]["dead"], 0)
         self.assertEqual(self.deliveries(state="dead"), [])
 
+    def test_a_dead_letter_is_discarded_for_good(self):
+        s, t = self.s, self.admin
+        self.rx.status_for = lambda body: 500 if b"Verloren" in body else 200
+        lost = self.create_org("verloren", "Verloren GmbH")
+        dead = wait_for(lambda: [d for d in self.deliveries(state="dead")
+                                 if d["event_id"] == lost],
+                        what="the refused event to be dead")[0]
+        path = API + "/deliveries/%d" % dead["id"]
+        # Only an admin, only a dead letter.
+        self.assertEqual(s.delete(path).status, 401)
+        owner = s.token("owner", "verloren", label="owner")
+        self.assertEqual(s.delete(path, token=owner).status, 403)
+        ok = self.create_org("gefunden", "Gefunden AG")
+        delivered = wait_for(lambda: [
+            d for d in self.deliveries(state="delivered")
+            if d["event_id"] == ok], what="the next event delivered")[0]
+        r = s.delete(API + "/deliveries/%d" % delivered["id"], token=t)
+        self.assertEqual(r.status, 409, r)
+        self.assertIn("only dead letters can be discarded",
+                      r.json["error"]["message"])
+        self.assertEqual(s.delete(API + "/deliveries/999999",
+                                  token=t).status, 404)
+
+        self.assertEqual(s.delete(path, token=t).status, 204)
+        self.assertEqual(s.delete(path, token=t).status, 404)
+        self.assertEqual(self.status()["webhook"]["dead"], 0)
+        self.assertFalse([d for d in self.deliveries(subscriber="webhook")
+                          if d["event_id"] == lost])
+        # Gone for good: the receiver never hears of it again, and the
+        # event itself stays in the log.
+        tries = len(self.rx.of(lost))
+        self.create_org("danach", "Danach KG")
+        wait_for(lambda: any(d["subject"] == "organisations/danach"
+                             for d in self.deliveries(state="delivered")),
+                 what="a later event delivered")
+        self.assertEqual(len(self.rx.of(lost)), tries)
+        self.assertTrue(any(e["id"] == lost for e in s.events(t)))
+
 
 class SlowReceiverTest(WebhookCase):
 
