@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, open, axe, describeViolations, screenshot } from './harness.mjs';
+import { startServer, startBrowser, open, screenshot, assertAccessible } from './harness.mjs';
 
 let server;
 let browser;
@@ -21,23 +21,18 @@ after(async () => {
   await server?.stop();
 });
 
-async function clean(page, name) {
-  const v = await axe(page);
-  assert.equal(v.length, 0, `axe found on the ${name}:\n${describeViolations(v)}`);
-}
-
 test('catalogue has no accessibility violations, also with filters and in English', async () => {
   const page = await browser.page();
   await open(page, `${server.url}/`);
-  await clean(page, 'catalogue');
+  await assertAccessible(page, 'catalogue');
   await open(page, `${server.url}/?q=termin&maturity=production`);
   assert.match(await page.locator('#result-count').innerText(), /Lösung/);
-  await clean(page, 'catalogue with a search and a filter');
+  await assertAccessible(page, 'catalogue with a search and a filter');
   await page.getByTestId('lang-switch').click();
   await page.waitForSelector('body[data-ready="true"]');
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   assert.match(await page.locator('h1').innerText(), /Solution catalogue/);
-  await clean(page, 'English catalogue');
+  await assertAccessible(page, 'English catalogue');
   await page.getByTestId('lang-switch').click();
   await page.waitForSelector('body[data-ready="true"]');
   assert.equal(await page.getAttribute('html', 'lang'), 'de');
@@ -47,21 +42,21 @@ test('catalogue has no accessibility violations, also with filters and in Englis
 test('solution page has no accessibility violations', async () => {
   const page = await browser.page();
   await open(page, `${server.url}/solution.html?slug=abfallkalender-app`);
-  await clean(page, 'solution page');
+  await assertAccessible(page, 'solution page');
   await open(page, `${server.url}/solution.html?slug=wohngeld-online`);
-  await clean(page, 'solution page of wohngeld-online');
+  await assertAccessible(page, 'solution page of wohngeld-online');
   assert.equal(browser.errors.length, 0, browser.errors.join('\n'));
 });
 
 test('sign-in page has no accessibility violations, also showing an error', async () => {
   const page = await browser.page();
   await open(page, `${server.url}/signin.html`);
-  await clean(page, 'sign-in page');
+  await assertAccessible(page, 'sign-in page');
   await page.click('#signin-use-token');
   await page.fill('#token', 'rollin_not-a-real-token');
   await page.click('#signin-submit');
   await page.waitForSelector('#token-error:not([hidden])');
-  await clean(page, 'sign-in page with an error');
+  await assertAccessible(page, 'sign-in page with an error');
   await screenshot(page, 'a11y-signin-error');
   assert.equal(browser.errors.length, 0, browser.errors.join('\n'));
 });
@@ -73,13 +68,13 @@ test('reports page has no accessibility violations, in German and in English', a
   const cell = page.locator('#savings-year tbody tr td:last-child [data-cents]').first();
   assert.match(await cell.innerText(), /^-?[\d.]+,\d{2}\s€$/);
   assert.ok(await page.locator('#savings-solution svg[role="img"] [data-bar]').count() > 0);
-  await clean(page, 'reports page');
+  await assertAccessible(page, 'reports page');
   await page.getByTestId('lang-switch').click();
   await page.waitForSelector('body[data-ready="true"]');
   assert.match(await page.locator('h1').innerText(), /^Reports$/);
   assert.match(await page.locator('#savings-year tbody tr td:last-child [data-cents]').first().innerText(),
     /^-?€[\d,]+\.\d{2}$/);
-  await clean(page, 'English reports page');
+  await assertAccessible(page, 'English reports page');
   await page.getByTestId('lang-switch').click();
   await page.waitForSelector('body[data-ready="true"]');
   assert.equal(await page.getAttribute('html', 'lang'), 'de');
@@ -89,7 +84,7 @@ test('reports page has no accessibility violations, in German and in English', a
 test('board has no accessibility violations, signed out and signed in', async () => {
   const page = await browser.page();
   await open(page, `${server.url}/board.html`);
-  await clean(page, 'board without sign-in');
+  await assertAccessible(page, 'board without sign-in');
   await open(page, `${server.url}/signin.html?next=%2Fboard.html`);
   await page.click('#signin-use-token');
   await page.fill('#token', server.token('onboarding', 'dataport'));
@@ -97,8 +92,8 @@ test('board has no accessibility violations, signed out and signed in', async ()
   await page.waitForURL('**/board.html');
   await page.waitForSelector('body[data-ready="true"]');
   await page.locator('details.rl-alt summary').first().click();
-  await clean(page, 'board');
+  await assertAccessible(page, 'board');
   await page.click('#only-mine');
-  await clean(page, 'board with every team');
+  await assertAccessible(page, 'board with every team');
   assert.equal(browser.errors.length, 0, browser.errors.join('\n'));
 });

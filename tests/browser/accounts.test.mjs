@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, startBrowser, open, axe, describeViolations, screenshot, BIN } from './harness.mjs';
+import { startServer, startBrowser, open, screenshot, BIN, assertAccessible } from './harness.mjs';
 
 let server;
 let browser;
@@ -25,11 +25,6 @@ after(async () => {
   await server?.stop();
 });
 
-async function clean(page, name) {
-  const v = await axe(page);
-  assert.equal(v.length, 0, `axe found on the ${name}:\n${describeViolations(v)}`);
-}
-
 test('the sign-in page asks for user name and password and shows errors at the fields', async () => {
   const page = await browser.page();
   await open(page, `${server.url}/signin.html`);
@@ -42,14 +37,14 @@ test('the sign-in page asks for user name and password and shows errors at the f
   // Labels name the fields for assistive technology.
   assert.equal(await page.getByLabel('Benutzername').count(), 1);
   assert.equal(await page.getByLabel('Passwort', { exact: true }).count(), 1);
-  await clean(page, 'sign-in page');
+  await assertAccessible(page, 'sign-in page');
 
   // Nothing typed: the first empty field says so and has the focus.
   await page.click('#signin-submit');
   await page.waitForSelector('#username-error:not([hidden])');
   assert.match(await page.locator('#username-error').innerText(), /Benutzernamen ein/);
   assert.equal(await page.evaluate(() => document.activeElement.id), 'username');
-  await clean(page, 'sign-in page with empty fields');
+  await assertAccessible(page, 'sign-in page with empty fields');
 
   // A wrong password: said at the password field, the name stays.
   await page.fill('#username', 'j.becker');
@@ -63,7 +58,7 @@ test('the sign-in page asks for user name and password and shows errors at the f
   assert.equal(await page.inputValue('#username'), 'j.becker');
   assert.equal(await page.inputValue('#password'), '');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'password');
-  await clean(page, 'sign-in page with a wrong password');
+  await assertAccessible(page, 'sign-in page with a wrong password');
   await screenshot(page, 'accounts-wrong-password');
 
   // An unknown name reads exactly the same.
@@ -84,7 +79,7 @@ test('the token way is one click away and back', async () => {
   assert.equal(await page.isVisible('#token'), true);
   assert.equal(await page.isVisible('#username'), false);
   assert.equal(await page.evaluate(() => document.activeElement.id), 'token');
-  await clean(page, 'sign-in page in token mode');
+  await assertAccessible(page, 'sign-in page in token mode');
   await page.getByRole('button', { name: 'Mit Benutzername und Passwort anmelden' }).click();
   assert.equal(await page.isVisible('#username'), true);
   assert.equal(await page.evaluate(() => document.activeElement.id), 'username');
@@ -98,7 +93,7 @@ test('the token way is one click away and back', async () => {
   await page.click('#signin-submit');
   await page.waitForSelector('#password-error:not([hidden])');
   assert.match(await page.locator('#password-error').innerText(), /user name or the password is wrong/);
-  await clean(page, 'English sign-in page with a wrong password');
+  await assertAccessible(page, 'English sign-in page with a wrong password');
   await page.getByTestId('lang-switch').click();
   await page.waitForSelector('body[data-ready="true"]');
   assert.equal(browser.errors.length, 0, browser.errors.join('\n'));
@@ -120,7 +115,7 @@ test('an account made on the command line signs in and acts for its organisation
   const who = await page.evaluate(async () => (await fetch('/api/v1/session')).json());
   assert.deepEqual([who.role, who.organisation, who.username, who.actor],
     ['owner', 'stadt-koeln', 'j.becker', 'user:j.becker@stadt-koeln']);
-  await clean(page, 'solution page signed in with a password');
+  await assertAccessible(page, 'solution page signed in with a password');
 
   // The sign-in page now offers to continue or sign out.
   await open(page, `${server.url}/signin.html`);
@@ -158,7 +153,7 @@ test('a person changes their own password and stays signed in only here', async 
   await page.getByRole('link', { name: 'Passwort ändern' }).click();
   await page.waitForURL('**/password.html');
   await page.waitForSelector('body[data-ready="true"]');
-  await clean(page, 'password page');
+  await assertAccessible(page, 'password page');
 
   // A wrong current password: at its field, emptied; the new one stays.
   await page.fill('#pw-current', 'nicht das Passwort');
@@ -169,7 +164,7 @@ test('a person changes their own password and stays signed in only here', async 
   assert.equal(await page.inputValue('#pw-current'), '');
   assert.equal(await page.inputValue('#pw-new'), second);
   assert.equal(await page.evaluate(() => document.activeElement.id), 'pw-current');
-  await clean(page, 'password page with a wrong current password');
+  await assertAccessible(page, 'password page with a wrong current password');
 
   // Too short a new one: at its field.
   await page.fill('#pw-current', first);

@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, open, axe, describeViolations, screenshot } from './harness.mjs';
+import { startServer, startBrowser, open, screenshot, assertAccessible, signInWithToken } from './harness.mjs';
 
 let server;
 let browser;
@@ -22,21 +22,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function clean(page, name) {
-  const v = await axe(page);
-  assert.equal(v.length, 0, `axe found on the ${name}:\n${describeViolations(v)}`);
-}
-
-async function signIn(page, token) {
-  await browser.context.clearCookies();
-  await open(page, `${server.url}/signin.html`);
-  await page.click('#signin-use-token');
-  await page.fill('#token', token);
-  await page.click('#signin-submit');
-  await page.waitForURL((u) => !u.pathname.endsWith('/signin.html'));
-  await page.waitForSelector('body[data-ready="true"]');
-}
 
 // Signs in over the API as the account would from another browser.
 async function passwordSignIn(username, password) {
@@ -56,12 +41,12 @@ function row(page, username) {
 
 test('an admin adds, locks, unlocks an account and gives it a new password', async () => {
   const page = await browser.page();
-  await signIn(page, server.token('admin', 'dataport'));
+  await signInWithToken(browser, page, server.url, server.token('admin', 'dataport'));
   await page.getByRole('link', { name: 'Konten' }).click();
   await page.waitForURL('**/accounts.html');
   await page.waitForSelector('body[data-ready="true"]');
   assert.match(await page.locator('#accounts-none').innerText(), /Noch kein Konto/);
-  await clean(page, 'accounts page without accounts');
+  await assertAccessible(page, 'accounts page without accounts');
 
   // A password that is too short: said at its field, the rest stays.
   await page.fill('#ac-username', 'm.schulz');
@@ -77,7 +62,7 @@ test('an admin adds, locks, unlocks an account and gives it a new password', asy
   assert.equal(await page.inputValue('#ac-username'), 'm.schulz');
   assert.equal(await page.inputValue('#ac-name'), 'Maria Schulz');
   assert.equal(await page.inputValue('#ac-org'), 'stadt-ulm');
-  await clean(page, 'accounts page with a refused password');
+  await assertAccessible(page, 'accounts page with a refused password');
   assert.equal((await server.api('/api/v1/users', { token: server.token('admin', 'dataport') })).json.items.length, 0);
 
   // By keyboard: a good password, Enter.
@@ -89,7 +74,7 @@ test('an admin adds, locks, unlocks an account and gives it a new password', asy
   assert.match(await r.innerText(), /Maria Schulz\s+Anbieter\s+Stadt Ulm\s+noch nie\s+Aktiv/);
   assert.match(await page.locator('#ac-status').innerText(), /m\.schulz ist angelegt/);
   assert.equal(await page.inputValue('#ac-username'), '');
-  await clean(page, 'accounts page with an account');
+  await assertAccessible(page, 'accounts page with an account');
 
   const first = await passwordSignIn('m.schulz', FIRST);
   assert.equal(first.status, 201);
@@ -118,7 +103,7 @@ test('an admin adds, locks, unlocks an account and gives it a new password', asy
   await page.fill('#pw-password', 'kurz');
   await page.click('#pw-submit');
   await page.waitForSelector('#pw-password-error:not([hidden])');
-  await clean(page, 'new password form with a refused password');
+  await assertAccessible(page, 'new password form with a refused password');
   await page.fill('#pw-password', SECOND);
   await page.click('#pw-submit');
   await page.waitForSelector('#password-form', { state: 'detached' });
@@ -134,13 +119,13 @@ test('an admin adds, locks, unlocks an account and gives it a new password', asy
 test('other roles see no accounts page', async () => {
   const page = await browser.page();
   const owner = server.token('owner', 'stadt-ulm');
-  await signIn(page, owner);
+  await signInWithToken(browser, page, server.url, owner);
   assert.equal(await page.getByRole('link', { name: 'Konten' }).count(), 0);
   await open(page, `${server.url}/accounts.html`);
   assert.equal(await page.locator('#accounts-table').count(), 0);
   assert.equal(await page.locator('#account-form').count(), 0);
   assert.match(await page.locator('#accounts-box').innerText(), /Anbieter/);
-  await clean(page, 'accounts page for an owner');
+  await assertAccessible(page, 'accounts page for an owner');
   assert.equal((await server.api('/api/v1/users', { token: owner })).status, 403);
   assert.equal(browser.errors.length, 0, browser.errors.join('\n'));
 });

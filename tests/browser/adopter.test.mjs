@@ -9,7 +9,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, open, screenshot, axe, describeViolations } from './harness.mjs';
+import { startServer, startBrowser, open, screenshot, assertAccessible } from './harness.mjs';
 
 let server;
 let browser;
@@ -35,11 +35,6 @@ after(async () => {
 const euro = new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR' });
 const norm = (s) => s.replace(/\s+/g, ' ').trim();
 const fmt = (cents) => norm(euro.format(`${cents / 100}`));
-
-async function clean(page, name) {
-  const v = await axe(page);
-  assert.equal(v.length, 0, `axe found on the ${name}:\n${describeViolations(v)}`);
-}
 
 async function savings(groupBy) {
   const r = await server.api(`/api/v1/reports/savings?group_by=${groupBy}&format=json`, { token });
@@ -112,7 +107,7 @@ test('journey 4: an adopter reports costs and the savings appear in the report',
   assert.equal(await page.inputValue('#cr-one_off'), '12.345,67');
   assert.equal(await page.inputValue('#cr-rate'), '812,35');
   assert.equal((await figure(page, 'savings_cents')).value, '12499995');
-  await clean(page, 'cost form with a refused date');
+  await assertAccessible(page, 'cost form with a refused date');
   await screenshot(page, 'journey4-2-costs-refused');
 
   // Corrected and saved: the panel now shows the server's figures.
@@ -159,7 +154,7 @@ test('journey 4: an adopter reports costs and the savings appear in the report',
   assert.equal(norm(await page.locator('#savings-total').innerText()),
     `Insgesamt gespart: ${fmt(sum.savings_cents)} aus ${sum.reports} Kostenberichten`);
   assert.equal(await page.locator('#durations tbody tr').count() > 0, true, 'roll-in durations are shown');
-  await clean(page, 'reports page');
+  await assertAccessible(page, 'reports page');
   await screenshot(page, 'journey4-3-reports');
   assert.equal(browser.errors.length, 0, browser.errors.join('\n'));
 });
@@ -195,7 +190,7 @@ test('amounts that cannot be read are shown at their field; a lost connection ke
   assert.equal(await page.inputValue('#cr-build_alone'), '80.000');
   assert.equal(await page.inputValue('#cr-start'), '2027-01-01');
   await page.unroute('**/api/v1/cost-reports');
-  await clean(page, 'cost form after a network failure');
+  await assertAccessible(page, 'cost form after a network failure');
 
   // With the connection back, the same form saves.
   await page.click('#cr-submit');
@@ -230,7 +225,7 @@ test('the feedback form can be completed with the keyboard alone', async () => {
   assert.match(await page.locator('#fb-rating-error').innerText(), /Bewertung von 1 bis 5/);
   assert.equal(await page.evaluate(() => document.activeElement.id), 'fb-rating-1');
   assert.match(await page.getAttribute('#fb-rating-group', 'aria-describedby'), /\bfb-rating-error\b/);
-  await clean(page, 'feedback form without a rating');
+  await assertAccessible(page, 'feedback form without a rating');
   await screenshot(page, 'journey4-4-feedback-error');
 
   // Space chooses, the arrow keys move the choice: 4 stars.
@@ -273,7 +268,7 @@ test('a lesson learned in Markdown appears on the solution page', async () => {
   await page.waitForSelector('#ls-category-error:not([hidden])');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'ls-category');
   assert.equal(await page.getAttribute('#ls-title', 'aria-invalid'), 'true');
-  await clean(page, 'lesson form with missing entries');
+  await assertAccessible(page, 'lesson form with missing entries');
   await page.selectOption('#ls-category', 'legal');
   await page.fill('#ls-title', 'Auftragsverarbeitung früh klären');
   await page.fill('#ls-text', 'Den **AV-Vertrag** vor dem Pilot abschließen.\n\n- Muster der Anwendergemeinschaft nutzen');
@@ -335,6 +330,6 @@ test('each role sees only the forms it may send, and the server refuses the rest
   await open(page, `${server.url}/feedback.html?slug=${SLUG}`);
   assert.equal(await page.locator('#feedback-form').count(), 0);
   assert.match(await page.locator('#form-box').innerText(), /nachnutzende Verwaltungen/);
-  await clean(page, 'feedback page for another role');
+  await assertAccessible(page, 'feedback page for another role');
   assert.equal(browser.errors.length, 0, browser.errors.join('\n'));
 });

@@ -177,3 +177,22 @@ export async function axe(page) {
 export function describeViolations(v) {
   return v.map((x) => `${x.id} (${x.impact}): ${x.help}\n    ${x.nodes.join('\n    ')}`).join('\n');
 }
+
+// Fails the test if axe-core finds anything; name says which page and state.
+export async function assertAccessible(page, name) {
+  const v = await axe(page);
+  if (v.length > 0) throw new Error(`axe found on the ${name}:\n${describeViolations(v)}`);
+}
+
+// Signs in with a token on the sign-in page, as a person would, and waits
+// until the page it leads to (next, or wherever the page sends one) is drawn.
+export async function signInWithToken(browser, page, url, token, { next } = {}) {
+  await browser.context.clearCookies();
+  await open(page, next ? `${url}/signin.html?next=${encodeURIComponent(next)}` : `${url}/signin.html`);
+  await page.click('#signin-use-token');
+  await page.fill('#token', token);
+  await page.click('#signin-submit');
+  if (next) await page.waitForURL(`**${next}`);
+  else await page.waitForURL((u) => !u.pathname.endsWith('/signin.html'));
+  await page.waitForSelector('body[data-ready="true"]');
+}

@@ -7,7 +7,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, open, screenshot, axe, describeViolations } from './harness.mjs';
+import { startServer, startBrowser, open, screenshot, assertAccessible, signInWithToken } from './harness.mjs';
 
 let server;
 let browser;
@@ -55,30 +55,15 @@ after(async () => {
   await server?.stop();
 });
 
-async function clean(page, name) {
-  const v = await axe(page);
-  assert.equal(v.length, 0, `axe found on the ${name}:\n${describeViolations(v)}`);
-}
-
-async function signIn(page, token) {
-  await browser.context.clearCookies();
-  await open(page, `${server.url}/signin.html`);
-  await page.click('#signin-use-token');
-  await page.fill('#token', token);
-  await page.click('#signin-submit');
-  await page.waitForURL((u) => !u.pathname.endsWith('/signin.html'));
-  await page.waitForSelector('body[data-ready="true"]');
-}
-
 test('an owner uploads a publiccode.yml and reads the report', async () => {
   const page = await browser.page();
-  await signIn(page, server.token('owner', 'stadt-ulm'));
+  await signInWithToken(browser, page, server.url, server.token('owner', 'stadt-ulm'));
   const nav = page.locator('nav[aria-label="Hauptnavigation"]');
   await nav.getByRole('link', { name: 'Importieren' }).click();
   await page.waitForURL('**/import.html');
   await page.waitForSelector('body[data-ready="true"]');
   assert.equal(await page.locator('h1').innerText(), 'Daten importieren');
-  await clean(page, 'import page');
+  await assertAccessible(page, 'import page');
 
   // No file chosen: said at the field.
   await page.click('#im-submit');
@@ -94,7 +79,7 @@ test('an owner uploads a publiccode.yml and reads the report', async () => {
   await page.waitForSelector('#im-status .kern-alert--danger');
   assert.match(await page.locator('#im-status').innerText(), /Der Server ist nicht erreichbar/);
   await page.unroute('**/api/v1/imports**');
-  await clean(page, 'import page after a network failure');
+  await assertAccessible(page, 'import page after a network failure');
 
   // The upload and its report.
   await page.click('#im-submit');
@@ -115,7 +100,7 @@ test('an owner uploads a publiccode.yml and reads the report', async () => {
   assert.match(reason, /usedBy\[0\].*only an admin may create organisations/);
   assert.match(await page.locator('#import-report .kern-alert').innerText(), /1 abgelehnt/);
   await screenshot(page, 'import-report');
-  await clean(page, 'import report');
+  await assertAccessible(page, 'import report');
 
   // What the report says landed is in the catalogue, owned by the owner.
   const list = (await server.api('/api/v1/solutions?limit=500')).json.items
@@ -125,11 +110,11 @@ test('an owner uploads a publiccode.yml and reads the report', async () => {
 
 test('adopters get no import link and no form', async () => {
   const page = await browser.page();
-  await signIn(page, server.token('adopter', 'stadt-ulm'));
+  await signInWithToken(browser, page, server.url, server.token('adopter', 'stadt-ulm'));
   const nav = page.locator('nav[aria-label="Hauptnavigation"]');
   assert.equal(await nav.getByRole('link', { name: 'Importieren' }).count(), 0);
   await open(page, `${server.url}/import.html`);
   assert.equal(await page.locator('#import-form').count(), 0);
   assert.match(await page.locator('#form-box').innerText(), /\S/);
-  await clean(page, 'import page for an adopter');
+  await assertAccessible(page, 'import page for an adopter');
 });

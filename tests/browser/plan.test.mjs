@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, open, screenshot, axe, describeViolations } from './harness.mjs';
+import { startServer, startBrowser, open, screenshot, axe, describeViolations, signInWithToken } from './harness.mjs';
 
 let server;
 let browser;
@@ -21,27 +21,18 @@ after(async () => {
 
 const SLUG = 'abfallkalender-app';
 
-async function signIn(page, token) {
-  await open(page, `${server.url}/signin.html?next=${encodeURIComponent(`/solution.html?slug=${SLUG}`)}`);
-  await page.click('#signin-use-token');
-  await page.fill('#token', token);
-  await page.click('#signin-submit');
-  await page.waitForURL(`**/solution.html?slug=${SLUG}`);
-  await page.waitForSelector('body[data-ready="true"]');
-}
-
 test('journey 3: an owner publishes a planned release', async () => {
   const page = await browser.page();
 
   // Nobody but the owner sees the editor.
   await open(page, `${server.url}/solution.html?slug=${SLUG}`);
   assert.equal(await page.locator('#plan-form').count(), 0, 'anonymous visitors get no editor');
-  await signIn(page, server.token('owner', 'stadt-koeln'));
+  await signInWithToken(browser, page, server.url, server.token('owner', 'stadt-koeln'), { next: `/solution.html?slug=${SLUG}` });
   assert.equal(await page.locator('#plan-form').count(), 0, 'another owner gets no editor');
   await page.getByRole('button', { name: 'Abmelden' }).click();
   await page.waitForURL('**/signin.html?signedout=1');
 
-  await signIn(page, server.token('owner', 'regio-it'));
+  await signInWithToken(browser, page, server.url, server.token('owner', 'regio-it'), { next: `/solution.html?slug=${SLUG}` });
   const form = page.locator('#plan-form');
   assert.equal(await form.count(), 1);
 
@@ -103,7 +94,7 @@ test('journey 3: an owner publishes a planned release', async () => {
 test('journey 3: an owner adds a maintenance cycle and moves its dates', async () => {
   await browser.context.clearCookies();
   const page = await browser.page();
-  await signIn(page, server.token('owner', 'regio-it'));
+  await signInWithToken(browser, page, server.url, server.token('owner', 'regio-it'), { next: `/solution.html?slug=${SLUG}` });
   assert.equal(await page.locator('#cycle-form').count(), 1, 'the owner gets the cycle editor');
 
   // 7.x, released in 2027 with support dates in the wrong order: refused
