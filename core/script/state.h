@@ -5,6 +5,7 @@
  *	alloc.c		the accounting allocator (memory cap)
  *	budget.c	the count hook (instruction budget, time limit)
  *	bounded.c	library functions that charge their C loops
+ *	pattern.c	the charged Lua pattern matcher they use (pattern.h)
  *	sandbox.c	which libraries and functions a script gets, and why
  *	bind_rollin.c	the `rollin` table: the host table for Lua
  *	bind_json.c	Lua values <-> JSON (jansson)
@@ -37,6 +38,8 @@
  * 500 to 10000 nearly free, and 1000 stops a runaway within microseconds.
  */
 #define SCRIPT_HOOK_EVERY 1000
+/* C loops that the hook cannot see charge their steps in batches this big. */
+#define SCRIPT_STEPS_PER_CHARGE 1024
 /* Log lines one call may write before the rest are dropped. */
 #define SCRIPT_LOG_LINES 1000
 /* A plugin's source is read whole; nobody writes a 4 MB plugin by hand. */
