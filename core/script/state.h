@@ -12,7 +12,8 @@
  *	bind_csv.c	rollin.csv_parse (libcsv)
  *	bind_http.c	rollin.http and rollin.smtp, which yield until the
  *			answer comes
- *	script.c	loading, running and freeing plugins (script.h)
+ *	script.c	loading and freeing plugins (script.h)
+ *	calls.c		running a call as a coroutine, and resuming it
  *
  * Every entry into Lua is protected (lua_pcall, lua_resume): a panic would
  * abort the service.
@@ -181,7 +182,32 @@ int  script_http(lua_State *);
 int  script_smtp(lua_State *);
 void script_run_free_http(struct script_run *);
 
-/* script.c: resumes a call whose HTTP request was answered. */
+/*
+ * script.c: registry keys, of which only the addresses count: the
+ * descriptor the script returned, and each run's coroutine by its run.
+ */
+extern const char script_key_module;
+extern const char script_key_runs;
+
+/* calls.c */
+void script_run_init(struct script_run *, struct script *, struct plugin *,
+    struct rollin_call *);
+/*
+ * Runs fn(ud) protected on the main thread; the error text, if any, goes
+ * to err. Lua runs only under a run (s->current) so the hook can charge
+ * it.
+ */
+int script_protect(struct script *, lua_CFunction fn, void *ud, char *err,
+    size_t errlen);
+/* The text of a failure, the host's reason first, on one line. */
+void script_failure_text(struct script_run *, const char *lua_msg, char *out,
+    size_t outlen);
+/*
+ * Starts fn ("run" or "init") for r's call; the caller holds s->lock.
+ * Returns the outcome; on ROLLIN_PENDING the run stays on s->pending.
+ */
+enum rollin_status script_start_run(struct script_run *, const char *fn);
+/* Resumes a call whose HTTP request was answered. */
 void script_resume(struct script_run *);
 
 #endif
