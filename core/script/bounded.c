@@ -14,50 +14,21 @@
  *		but a thousand of them fit between two hooks
  *
  * These versions keep the behaviour of Lua 5.4's lstrlib.c and ltablib.c
- * (the matcher follows lstrlib.c's; Lua is MIT-licensed, Copyright (C)
- * 1994-2022 Lua.org, PUC-Rio) and charge their steps to the call's
- * instruction budget through script_charge, which also checks the time
- * limit. Other C loops are bounded by the memory cap: their work grows
- * the result.
+ * (the matcher, in pattern.c, follows lstrlib.c's; Lua is MIT-licensed,
+ * Copyright (C) 1994-2022 Lua.org, PUC-Rio) and charge their steps to the
+ * call's instruction budget through script_charge, which also checks the
+ * time limit. Other C loops are bounded by the memory cap: their work
+ * grows the result.
  */
 #include <ctype.h>
 #include <lauxlib.h>
 #include <lualib.h>
 #include <string.h>
 
+#include "script/pattern.h"
 #include "script/state.h"
 
-#define STEPS_PER_CHARGE 1024
-#define PATTERN_DEPTH    200 /* nesting of match() (lstrlib's MAXCCALLS) */
-#define PATTERN_CAPTURES 32  /* lstrlib's LUA_MAXCAPTURES */
-#define CAP_UNFINISHED   (-1)
-#define CAP_POSITION     (-2)
-#define SPECIALS         "^$*+?.([%-"
-
-struct match_state {
-	const char *src_init, *src_end;
-	const char *p_end;
-	lua_State  *L;
-	int         depth; /* remaining nesting of match() */
-	int         level; /* captures, finished or not */
-	long long   steps; /* not yet charged */
-	struct {
-		const char *init;
-		ptrdiff_t   len;
-	} capture[PATTERN_CAPTURES];
-};
-
-/* Counts n steps, charging them in batches. */
-static void
-step(struct match_state *ms, long long n)
-{
-	ms->steps += n;
-	if (ms->steps >= STEPS_PER_CHARGE) {
-		n = ms->steps;
-		ms->steps = 0;
-		script_charge(ms->L, n);
-	}
-}
+#define SPECIALS "^$*+?.([%-"
 
 /* lstrlib's posrelatI: a start position in [1, len + 1]. */
 static size_t
@@ -70,423 +41,6 @@ start_position(lua_Integer pos, size_t len)
 	if (pos < -(lua_Integer)len)
 		return 1;
 	return len + (size_t)pos + 1;
-}
-
-static const char *match(struct match_state *, const char *, const char *);
-
-static int
-check_capture(struct match_state *ms, int l)
-{
-	l -= '1';
-	if (l < 0 || l >= ms->level || ms->capture[l].len == CAP_UNFINISHED)
-		return luaL_error(ms->L, "invalid capture index %%%d", l + 1);
-	return l;
-}
-
-static int
-capture_to_close(struct match_state *ms)
-{
-	int level = ms->level;
-
-	for (level--; level >= 0; level--)
-		if (ms->capture[level].len == CAP_UNFINISHED)
-			return level;
-	return luaL_error(ms->L, "invalid pattern capture");
-}
-
-/* The end of the single-character class at p. */
-static const char *
-class_end(struct match_state *ms, const char *p)
-{
-	switch (*p++) {
-	case '%':
-		if (p == ms->p_end)
-			luaL_error(ms->L, "malformed pattern (ends with '%%')");
-		return p + 1;
-	case '[':
-		if (*p == '^')
-			p++;
-		do {
-			if (p == ms->p_end)
-				luaL_error(ms->L,
-				    "malformed pattern (missing ']')");
-			if (*(p++) == '%' && p < ms->p_end)
-				p++;
-		} while (*p != ']');
-		return p + 1;
-	default:
-		return p;
-	}
-}
-
-static int
-match_class(int c, int cl)
-{
-	int res;
-
-	switch (tolower(cl)) {
-	case 'a':
-		res = isalpha(c);
-		break;
-	case 'c':
-		res = iscntrl(c);
-		break;
-	case 'd':
-		res = isdigit(c);
-		break;
-	case 'g':
-		res = isgraph(c);
-		break;
-	case 'l':
-		res = islower(c);
-		break;
-	case 'p':
-		res = ispunct(c);
-		break;
-	case 's':
-		res = isspace(c);
-		break;
-	case 'u':
-		res = isupper(c);
-		break;
-	case 'w':
-		res = isalnum(c);
-		break;
-	case 'x':
-		res = isxdigit(c);
-		break;
-	default:
-		return cl == c;
-	}
-	if (isupper(cl))
-		res = !res;
-	return res;
-}
-
-/* c against the set [...] from p to its closing ']' at ec. */
-static int
-match_bracket_class(int c, const char *p, const char *ec)
-{
-	int sig = 1;
-
-	if (*(p + 1) == '^') {
-		sig = 0;
-		p++;
-	}
-	while (++p < ec) {
-		if (*p == '%') {
-			p++;
-			if (match_class(c, (unsigned char)*p))
-				return sig;
-		} else if (*(p + 1) == '-' && p + 2 < ec) {
-			p += 2;
-			if ((unsigned char)*(p - 2) <= c &&
-			    c <= (unsigned char)*p)
-				return sig;
-		} else if ((unsigned char)*p == c)
-			return sig;
-	}
-	return !sig;
-}
-
-static int
-single_match(struct match_state *ms, const char *s, const char *p,
-    const char *ep)
-{
-	int c;
-
-	if (s >= ms->src_end)
-		return 0;
-	c = (unsigned char)*s;
-	switch (*p) {
-	case '.':
-		return 1;
-	case '%':
-		return match_class(c, (unsigned char)*(p + 1));
-	case '[':
-		return match_bracket_class(c, p, ep - 1);
-	default:
-		return (unsigned char)*p == c;
-	}
-}
-
-static const char *
-match_balance(struct match_state *ms, const char *s, const char *p)
-{
-	int b, e, cont = 1;
-
-	if (p >= ms->p_end - 1)
-		luaL_error(ms->L,
-		    "malformed pattern (missing arguments to "
-		    "'%%b')");
-	if (*s != *p)
-		return NULL;
-	b = *p;
-	e = *(p + 1);
-	while (++s < ms->src_end) {
-		step(ms, 1);
-		if (*s == e) {
-			if (--cont == 0)
-				return s + 1;
-		} else if (*s == b)
-			cont++;
-	}
-	return NULL;
-}
-
-static const char *
-max_expand(struct match_state *ms, const char *s, const char *p, const char *ep)
-{
-	ptrdiff_t i = 0;
-
-	while (single_match(ms, s + i, p, ep)) {
-		step(ms, 1);
-		i++;
-	}
-	while (i >= 0) {
-		const char *res = match(ms, s + i, ep + 1);
-
-		if (res != NULL)
-			return res;
-		i--;
-	}
-	return NULL;
-}
-
-static const char *
-min_expand(struct match_state *ms, const char *s, const char *p, const char *ep)
-{
-	for (;;) {
-		const char *res = match(ms, s, ep + 1);
-
-		if (res != NULL)
-			return res;
-		if (!single_match(ms, s, p, ep))
-			return NULL;
-		s++;
-	}
-}
-
-static const char *
-start_capture(struct match_state *ms, const char *s, const char *p, int what)
-{
-	const char *res;
-	int         level = ms->level;
-
-	if (level >= PATTERN_CAPTURES)
-		luaL_error(ms->L, "too many captures");
-	ms->capture[level].init = s;
-	ms->capture[level].len = what;
-	ms->level = level + 1;
-	if ((res = match(ms, s, p)) == NULL)
-		ms->level--;
-	return res;
-}
-
-static const char *
-end_capture(struct match_state *ms, const char *s, const char *p)
-{
-	int         l = capture_to_close(ms);
-	const char *res;
-
-	ms->capture[l].len = s - ms->capture[l].init;
-	if ((res = match(ms, s, p)) == NULL)
-		ms->capture[l].len = CAP_UNFINISHED;
-	return res;
-}
-
-static const char *
-match_capture(struct match_state *ms, const char *s, int l)
-{
-	size_t len;
-
-	l = check_capture(ms, l);
-	len = (size_t)ms->capture[l].len;
-	step(ms, (long long)len);
-	if ((size_t)(ms->src_end - s) >= len &&
-	    memcmp(ms->capture[l].init, s, len) == 0)
-		return s + len;
-	return NULL;
-}
-
-/*
- * Matches pattern p at s: the end of the match, or NULL. Every call is a
- * step; tail calls are loops (goto init), as in lstrlib.c.
- */
-static const char *
-match(struct match_state *ms, const char *s, const char *p)
-{
-	const char *ep, *res;
-
-	if (ms->depth-- == 0)
-		luaL_error(ms->L, "pattern too complex");
-init:
-	step(ms, 1);
-	if (p == ms->p_end)
-		goto done;
-	switch (*p) {
-	case '(':
-		if (*(p + 1) == ')')
-			s = start_capture(ms, s, p + 2, CAP_POSITION);
-		else
-			s = start_capture(ms, s, p + 1, CAP_UNFINISHED);
-		break;
-	case ')':
-		s = end_capture(ms, s, p + 1);
-		break;
-	case '$':
-		if (p + 1 != ms->p_end)
-			goto dflt;
-		s = s == ms->src_end ? s : NULL;
-		break;
-	case '%':
-		switch (*(p + 1)) {
-		case 'b':
-			if ((s = match_balance(ms, s, p + 2)) != NULL) {
-				p += 4;
-				goto init;
-			}
-			break;
-		case 'f': {
-			char previous;
-
-			p += 2;
-			if (*p != '[')
-				luaL_error(ms->L,
-				    "missing '[' after '%%f' in "
-				    "pattern");
-			ep = class_end(ms, p);
-			previous = s == ms->src_init ? '\0' : *(s - 1);
-			if (!match_bracket_class((unsigned char)previous, p,
-			        ep - 1) &&
-			    match_bracket_class((unsigned char)*s, p, ep - 1)) {
-				p = ep;
-				goto init;
-			}
-			s = NULL;
-			break;
-		}
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-			if ((s = match_capture(ms, s,
-			         (unsigned char)*(p + 1))) != NULL) {
-				p += 2;
-				goto init;
-			}
-			break;
-		default:
-			goto dflt;
-		}
-		break;
-	default:
-	dflt:
-		ep = class_end(ms, p);
-		if (!single_match(ms, s, p, ep)) {
-			if (*ep == '*' || *ep == '?' || *ep == '-') {
-				p = ep + 1;
-				goto init;
-			}
-			s = NULL;
-			break;
-		}
-		switch (*ep) {
-		case '?':
-			if ((res = match(ms, s + 1, ep + 1)) != NULL)
-				s = res;
-			else {
-				p = ep + 1;
-				goto init;
-			}
-			break;
-		case '+':
-			s = max_expand(ms, s + 1, p, ep);
-			break;
-		case '*':
-			s = max_expand(ms, s, p, ep);
-			break;
-		case '-':
-			s = min_expand(ms, s, p, ep);
-			break;
-		default:
-			s++;
-			p = ep;
-			goto init;
-		}
-		break;
-	}
-done:
-	ms->depth++;
-	return s;
-}
-
-/* Capture i's length (or CAP_POSITION, its position pushed); *cap. */
-static ptrdiff_t
-get_capture(struct match_state *ms, int i, const char *s, const char *e,
-    const char **cap)
-{
-	ptrdiff_t len;
-
-	if (i >= ms->level) {
-		if (i != 0)
-			luaL_error(ms->L, "invalid capture index %%%d", i + 1);
-		*cap = s;
-		return e - s;
-	}
-	len = ms->capture[i].len;
-	*cap = ms->capture[i].init;
-	if (len == CAP_UNFINISHED)
-		luaL_error(ms->L, "unfinished capture");
-	else if (len == CAP_POSITION)
-		lua_pushinteger(ms->L,
-		    (ms->capture[i].init - ms->src_init) + 1);
-	return len;
-}
-
-static void
-push_capture(struct match_state *ms, int i, const char *s, const char *e)
-{
-	const char *cap;
-	ptrdiff_t   len = get_capture(ms, i, s, e, &cap);
-
-	if (len != CAP_POSITION)
-		lua_pushlstring(ms->L, cap, (size_t)len);
-}
-
-static int
-push_captures(struct match_state *ms, const char *s, const char *e)
-{
-	int n = ms->level == 0 && s != NULL ? 1 : ms->level;
-
-	luaL_checkstack(ms->L, n, "too many captures");
-	for (int i = 0; i < n; i++)
-		push_capture(ms, i, s, e);
-	return n;
-}
-
-static void
-prepare(struct match_state *ms, lua_State *L, const char *s, size_t ls,
-    const char *p, size_t lp)
-{
-	ms->L = L;
-	ms->src_init = s;
-	ms->src_end = s + ls;
-	ms->p_end = p + lp;
-	ms->steps = 0;
-}
-
-static void
-reprepare(struct match_state *ms)
-{
-	ms->level = 0;
-	ms->depth = PATTERN_DEPTH;
 }
 
 /* True if p has none of the pattern characters (zeros included). */
@@ -505,7 +59,7 @@ no_specials(const char *p, size_t lp)
 
 /* memmem, charging one step per byte compared at each candidate. */
 static const char *
-find_plain(struct match_state *ms, const char *s, size_t ls, const char *p,
+find_plain(struct pattern_state *ms, const char *s, size_t ls, const char *p,
     size_t lp)
 {
 	const char *init;
@@ -516,7 +70,7 @@ find_plain(struct match_state *ms, const char *s, size_t ls, const char *p,
 		return NULL;
 	ls -= lp - 1;
 	while (ls > 0 && (init = memchr(s, *p, ls)) != NULL) {
-		step(ms, (long long)lp);
+		pattern_step(ms, (long long)lp);
 		init++;
 		if (memcmp(init, p + 1, lp - 1) == 0)
 			return init - 1;
@@ -529,19 +83,19 @@ find_plain(struct match_state *ms, const char *s, size_t ls, const char *p,
 static int
 find_aux(lua_State *L, int find)
 {
-	struct match_state ms;
-	size_t             ls, lp, init;
-	const char        *s = luaL_checklstring(L, 1, &ls);
-	const char        *p = luaL_checklstring(L, 2, &lp);
-	const char        *s1, *res;
-	int                anchor;
+	struct pattern_state ms;
+	size_t               ls, lp, init;
+	const char          *s = luaL_checklstring(L, 1, &ls);
+	const char          *p = luaL_checklstring(L, 2, &lp);
+	const char          *s1, *res;
+	int                  anchor;
 
 	init = start_position(luaL_optinteger(L, 3, 1), ls) - 1;
 	if (init > ls) {
 		luaL_pushfail(L);
 		return 1;
 	}
-	prepare(&ms, L, s, ls, p, lp);
+	pattern_prepare(&ms, L, s, ls, p, lp);
 	if (find && (lua_toboolean(L, 4) || no_specials(p, lp))) {
 		if ((res = find_plain(&ms, s + init, ls - init, p, lp)) !=
 		    NULL) {
@@ -560,14 +114,14 @@ find_aux(lua_State *L, int find)
 		ms.p_end = p + lp;
 	}
 	do {
-		reprepare(&ms);
-		if ((res = match(&ms, s1, p)) != NULL) {
+		pattern_reprepare(&ms);
+		if ((res = pattern_match(&ms, s1, p)) != NULL) {
 			if (find) {
 				lua_pushinteger(L, (s1 - s) + 1);
 				lua_pushinteger(L, res - s);
-				return push_captures(&ms, NULL, 0) + 2;
+				return pattern_push_captures(&ms, NULL, 0) + 2;
 			}
-			return push_captures(&ms, s1, res);
+			return pattern_push_captures(&ms, s1, res);
 		}
 	} while (s1++ < ms.src_end && !anchor);
 	luaL_pushfail(L);
@@ -587,10 +141,10 @@ bounded_match(lua_State *L)
 }
 
 struct gmatch_state {
-	const char        *src;
-	const char        *p;
-	const char        *lastmatch;
-	struct match_state ms;
+	const char          *src;
+	const char          *p;
+	const char          *lastmatch;
+	struct pattern_state ms;
 };
 
 static int
@@ -601,11 +155,11 @@ gmatch_next(lua_State *L)
 
 	gm->ms.L = L;
 	for (src = gm->src; src <= gm->ms.src_end; src++) {
-		reprepare(&gm->ms);
-		if ((e = match(&gm->ms, src, gm->p)) != NULL &&
+		pattern_reprepare(&gm->ms);
+		if ((e = pattern_match(&gm->ms, src, gm->p)) != NULL &&
 		    e != gm->lastmatch) {
 			gm->src = gm->lastmatch = e;
-			return push_captures(&gm->ms, src, e);
+			return pattern_push_captures(&gm->ms, src, e);
 		}
 	}
 	return 0;
@@ -624,7 +178,7 @@ bounded_gmatch(lua_State *L)
 		init = ls + 1;
 	lua_settop(L, 2);
 	gm = lua_newuserdatauv(L, sizeof(*gm), 0);
-	prepare(&gm->ms, L, s, ls, p, lp);
+	pattern_prepare(&gm->ms, L, s, ls, p, lp);
 	gm->src = s + init;
 	gm->p = p;
 	gm->lastmatch = NULL;
@@ -634,16 +188,17 @@ bounded_gmatch(lua_State *L)
 
 /* A string replacement with %0-%9 and %%. */
 static void
-add_string(struct match_state *ms, luaL_Buffer *b, const char *s, const char *e)
+add_string(struct pattern_state *ms, luaL_Buffer *b, const char *s,
+    const char *e)
 {
 	lua_State  *L = ms->L;
 	size_t      l;
 	const char *news = lua_tolstring(L, 3, &l), *p, *cap;
 	ptrdiff_t   len;
 
-	step(ms, 1);
+	pattern_step(ms, 1);
 	while ((p = memchr(news, '%', l)) != NULL) {
-		step(ms, 1);
+		pattern_step(ms, 1);
 		luaL_addlstring(b, news, (size_t)(p - news));
 		p++;
 		if (*p == '%')
@@ -651,8 +206,8 @@ add_string(struct match_state *ms, luaL_Buffer *b, const char *s, const char *e)
 		else if (*p == '0')
 			luaL_addlstring(b, s, (size_t)(e - s));
 		else if (isdigit((unsigned char)*p)) {
-			len = get_capture(ms, *p - '1', s, e, &cap);
-			if (len == CAP_POSITION)
+			len = pattern_get_capture(ms, *p - '1', s, e, &cap);
+			if (len == PATTERN_CAP_POSITION)
 				luaL_addvalue(b);
 			else
 				luaL_addlstring(b, cap, (size_t)len);
@@ -667,18 +222,18 @@ add_string(struct match_state *ms, luaL_Buffer *b, const char *s, const char *e)
 
 /* Adds the replacement of s..e; returns whether it changed anything. */
 static int
-add_value(struct match_state *ms, luaL_Buffer *b, const char *s, const char *e,
-    int tr)
+add_value(struct pattern_state *ms, luaL_Buffer *b, const char *s,
+    const char *e, int tr)
 {
 	lua_State *L = ms->L;
 
 	switch (tr) {
 	case LUA_TFUNCTION:
 		lua_pushvalue(L, 3);
-		lua_call(L, push_captures(ms, s, e), 1);
+		lua_call(L, pattern_push_captures(ms, s, e), 1);
 		break;
 	case LUA_TTABLE:
-		push_capture(ms, 0, s, e);
+		pattern_push_capture(ms, 0, s, e);
 		lua_gettable(L, 3);
 		break;
 	default:
@@ -700,15 +255,15 @@ add_value(struct match_state *ms, luaL_Buffer *b, const char *s, const char *e,
 static int
 bounded_gsub(lua_State *L)
 {
-	struct match_state ms;
-	luaL_Buffer        b;
-	size_t             srcl, lp;
-	const char        *src = luaL_checklstring(L, 1, &srcl);
-	const char        *p = luaL_checklstring(L, 2, &lp);
-	const char        *lastmatch = NULL, *e;
-	int                tr = lua_type(L, 3), anchor, changed = 0;
-	lua_Integer        max_s = luaL_optinteger(L, 4, (lua_Integer)srcl + 1);
-	lua_Integer        n = 0;
+	struct pattern_state ms;
+	luaL_Buffer          b;
+	size_t               srcl, lp;
+	const char          *src = luaL_checklstring(L, 1, &srcl);
+	const char          *p = luaL_checklstring(L, 2, &lp);
+	const char          *lastmatch = NULL, *e;
+	int                  tr = lua_type(L, 3), anchor, changed = 0;
+	lua_Integer max_s = luaL_optinteger(L, 4, (lua_Integer)srcl + 1);
+	lua_Integer n = 0;
 
 	luaL_argexpected(L,
 	    tr == LUA_TNUMBER || tr == LUA_TSTRING || tr == LUA_TFUNCTION ||
@@ -719,10 +274,11 @@ bounded_gsub(lua_State *L)
 		lp--;
 	}
 	luaL_buffinit(L, &b);
-	prepare(&ms, L, src, srcl, p, lp);
+	pattern_prepare(&ms, L, src, srcl, p, lp);
 	while (n < max_s) {
-		reprepare(&ms);
-		if ((e = match(&ms, src, p)) != NULL && e != lastmatch) {
+		pattern_reprepare(&ms);
+		if ((e = pattern_match(&ms, src, p)) != NULL &&
+		    e != lastmatch) {
 			n++;
 			changed = add_value(&ms, &b, src, e, tr) | changed;
 			src = lastmatch = e;
@@ -783,7 +339,7 @@ move_one(lua_State *L, int from_t, lua_Integer from, int to_t, lua_Integer to,
 {
 	lua_geti(L, from_t, from);
 	lua_seti(L, to_t, to);
-	if (++*steps >= STEPS_PER_CHARGE) {
+	if (++*steps >= SCRIPT_STEPS_PER_CHARGE) {
 		script_charge(L, *steps);
 		*steps = 0;
 	}

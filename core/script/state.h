@@ -5,13 +5,15 @@
  *	alloc.c		the accounting allocator (memory cap)
  *	budget.c	the count hook (instruction budget, time limit)
  *	bounded.c	library functions that charge their C loops
+ *	pattern.c	the charged Lua pattern matcher they use (pattern.h)
  *	sandbox.c	which libraries and functions a script gets, and why
  *	bind_rollin.c	the `rollin` table: the host table for Lua
  *	bind_json.c	Lua values <-> JSON (jansson)
  *	bind_csv.c	rollin.csv_parse (libcsv)
  *	bind_http.c	rollin.http and rollin.smtp, which yield until the
  *			answer comes
- *	script.c	loading, running and freeing plugins (script.h)
+ *	script.c	loading and freeing plugins (script.h)
+ *	calls.c		running a call as a coroutine, and resuming it
  *
  * Every entry into Lua is protected (lua_pcall, lua_resume): a panic would
  * abort the service.
@@ -37,6 +39,8 @@
  * 500 to 10000 nearly free, and 1000 stops a runaway within microseconds.
  */
 #define SCRIPT_HOOK_EVERY 1000
+/* C loops that the hook cannot see charge their steps in batches this big. */
+#define SCRIPT_STEPS_PER_CHARGE 1024
 /* Log lines one call may write before the rest are dropped. */
 #define SCRIPT_LOG_LINES 1000
 /* A plugin's source is read whole; nobody writes a 4 MB plugin by hand. */
@@ -178,7 +182,32 @@ int  script_http(lua_State *);
 int  script_smtp(lua_State *);
 void script_run_free_http(struct script_run *);
 
-/* script.c: resumes a call whose HTTP request was answered. */
+/*
+ * script.c: registry keys, of which only the addresses count: the
+ * descriptor the script returned, and each run's coroutine by its run.
+ */
+extern const char script_key_module;
+extern const char script_key_runs;
+
+/* calls.c */
+void script_run_init(struct script_run *, struct script *, struct plugin *,
+    struct rollin_call *);
+/*
+ * Runs fn(ud) protected on the main thread; the error text, if any, goes
+ * to err. Lua runs only under a run (s->current) so the hook can charge
+ * it.
+ */
+int script_protect(struct script *, lua_CFunction fn, void *ud, char *err,
+    size_t errlen);
+/* The text of a failure, the host's reason first, on one line. */
+void script_failure_text(struct script_run *, const char *lua_msg, char *out,
+    size_t outlen);
+/*
+ * Starts fn ("run" or "init") for r's call; the caller holds s->lock.
+ * Returns the outcome; on ROLLIN_PENDING the run stays on s->pending.
+ */
+enum rollin_status script_start_run(struct script_run *, const char *fn);
+/* Resumes a call whose HTTP request was answered. */
 void script_resume(struct script_run *);
 
 #endif
