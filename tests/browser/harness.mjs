@@ -39,11 +39,17 @@ if (!fs.existsSync(BIN))
 
 const { chromium } = require(PLAYWRIGHT);
 
-// One `rollin serve --demo`. stop() ends it and removes its database.
-export async function startServer() {
+// One `rollin serve --demo`, with config (YAML text) as its config file
+// if given. stop() ends it and removes its database.
+export async function startServer({ config } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rollin-browser-'));
   const db = path.join(dir, 'rollin.db');
-  const proc = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--db', db, '--demo'], {
+  const args = ['serve', '--listen', '127.0.0.1:0', '--db', db, '--demo'];
+  if (config !== undefined) {
+    fs.writeFileSync(path.join(dir, 'rollin.yaml'), config);
+    args.push('--config', path.join(dir, 'rollin.yaml'));
+  }
+  const proc = spawn(BIN, args, {
     env: { ...process.env, ROLLIN_WEB_ROOT: path.join(ROOT, 'web'), ROLLIN_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -38,7 +38,8 @@ function renderHeader(active) {
   if (s.signed_in && (s.role === 'owner' || s.role === 'admin'))
     items.push(navLink('/import.html', 'nav.import', active, 'import'));
   if (s.signed_in && s.role === 'admin')
-    items.push(navLink('/accounts.html', 'nav.accounts', active, 'accounts'));
+    items.push(navLink('/accounts.html', 'nav.accounts', active, 'accounts'),
+      navLink('/deliveries.html', 'nav.deliveries', active, 'deliveries'));
   if (s.signed_in && s.username)
     items.push(navLink('/password.html', 'nav.password', active, 'password'));
   if (s.signed_in) {
