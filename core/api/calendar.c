@@ -155,10 +155,9 @@ struct feed {
 	int                private_data;      /* kept out of shared caches */
 
 	/* made on the worker */
-	icalcomponent *cal;
-	int            events;
-	char          *text; /* the calendar; NULL if building it failed */
-	char           etag[40];
+	struct strbuf events; /* the VEVENTs' text so far */
+	char         *text;   /* the calendar; NULL if building it failed */
+	char          etag[40];
 };
 
 /* Fills a template of kind_texts. */
@@ -232,6 +231,17 @@ add_alarm(icalcomponent *ev, int days, const char *text)
 	icalcomponent_add_component(ev, alarm);
 }
 
+/* Appends a component as libical writes it (as it would nested). */
+static void
+append_component(struct strbuf *b, icalcomponent *c)
+{
+	char *text = icalcomponent_as_ical_string_r(c);
+
+	if (text != NULL)
+		strbuf_add(b, text);
+	icalmemory_free_buffer(text);
+}
+
 /* dated_fn: one VEVENT per date. */
 static int
 add_event(const struct dated *d, void *arg)
@@ -280,8 +290,12 @@ add_event(const struct dated *d, void *arg)
 	    icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
 	if (kt->alarm && f->remind > 0)
 		add_alarm(ev, f->remind, summary);
-	icalcomponent_add_component(f->cal, ev);
-	f->events++;
+	/*
+	 * Each event is written out and freed at once: the text of a
+	 * catalogue's calendar is an eighth of its libical tree.
+	 */
+	append_component(&f->events, ev);
+	icalcomponent_free(ev);
 	free(summary);
 	free(text);
 	return 0;
@@ -289,20 +303,44 @@ add_event(const struct dated *d, void *arg)
 
 /* ---- building, off the loop --------------------------------------------- */
 
-static void
-feed_open(struct feed *f)
+/*
+ * The calendar: libical writes the VCALENDAR with its properties and no
+ * events, and the events' text goes in before its END line, where
+ * libical would have written them.
+ */
+static char *
+feed_close(struct feed *f)
 {
-	icalproperty *p;
+	icalcomponent    *cal = icalcomponent_new_vcalendar();
+	icalproperty     *p;
+	struct strbuf     out = { 0 };
+	static const char last[] = "END:VCALENDAR\r\n";
+	char             *shell;
+	size_t            len;
 
-	f->cal = icalcomponent_new_vcalendar();
-	icalcomponent_add_property(f->cal, icalproperty_new_version("2.0"));
-	icalcomponent_add_property(f->cal, icalproperty_new_prodid(PRODID));
-	icalcomponent_add_property(f->cal,
+	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
+	icalcomponent_add_property(cal, icalproperty_new_prodid(PRODID));
+	icalcomponent_add_property(cal,
 	    icalproperty_new_method(ICAL_METHOD_PUBLISH));
 	/* The name most clients show for a subscribed calendar. */
 	p = icalproperty_new_x(f->title);
 	icalproperty_set_x_name(p, "X-WR-CALNAME");
-	icalcomponent_add_property(f->cal, p);
+	icalcomponent_add_property(cal, p);
+	shell = icalcomponent_as_ical_string_r(cal);
+	icalcomponent_free(cal);
+	/* The last line, not the first "END:VCALENDAR" (a name may say it). */
+	len = shell ? strlen(shell) : 0;
+	if (len < sizeof(last) - 1 ||
+	    strcmp(shell + len - (sizeof(last) - 1), last) != 0) {
+		icalmemory_free_buffer(shell);
+		return NULL;
+	}
+	strbuf_addf(&out, "%.*s", (int)(len - (sizeof(last) - 1)), shell);
+	if (f->events.s != NULL)
+		strbuf_add(&out, f->events.s);
+	strbuf_add(&out, last);
+	icalmemory_free_buffer(shell);
+	return strbuf_take(&out);
 }
 
 /* On the worker: the calendar's text and its ETag, a hash of the text. */
@@ -313,13 +351,11 @@ feed_build(struct offload *o, struct db *db)
 	unsigned char hash[16];
 	char          hex[33];
 
-	feed_open(f);
 	if (dates_lifecycle(db, &f->filter, add_event, f) == 0 &&
 	    (!f->rollins ||
 	        dates_rollins(db, f->filter.adopter_id, add_event, f) == 0))
-		f->text = icalcomponent_as_ical_string_r(f->cal);
-	icalcomponent_free(f->cal);
-	f->cal = NULL;
+		f->text = feed_close(f);
+	strbuf_free(&f->events);
 	if (f->text == NULL)
 		return;
 	crypto_generichash(hash, sizeof(hash), (const unsigned char *)f->text,
@@ -363,8 +399,7 @@ feed_send(struct offload *o, struct request *req)
 			evbuffer_free(buf);
 		}
 	}
-	if (f->text)
-		icalmemory_free_buffer(f->text);
+	free(f->text);
 	free(f->owner);
 	free(f->solutions);
 	free(f);

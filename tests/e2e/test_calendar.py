@@ -315,6 +315,45 @@ class CalendarTest(ServerTest):
         self.assertEqual(len(cal.walk("VEVENT")), 8)
 
 
+class CalendarSyntaxTest(ServerTest):
+    """Names are text, also when they read like iCalendar."""
+
+    def test_a_name_that_reads_like_calendar_syntax_stays_a_name(self):
+        s = self.server
+        admin = bootstrap_admin(s)
+        create_orgs(s, admin, ("cal-anbieter", "provider"))
+        self.owner = s.token("owner", "cal-anbieter", label="cal-owner")
+        name = "Ende END:VCALENDAR\nBEGIN:VEVENT; Termin"
+        r = s.post(API + "/solutions", {
+            "slug": "cal-syntax", "name": name, "owner": "cal-anbieter",
+            "maturity": "pilot"}, token=self.owner)
+        self.assertIn(r.status, (201, 422), r)
+        if r.status == 422:  # a name is one line: try it without the break
+            name = "Ende END:VCALENDAR BEGIN:VEVENT; Termin"
+            r = s.post(API + "/solutions", {
+                "slug": "cal-syntax", "name": name, "owner": "cal-anbieter",
+                "maturity": "pilot"}, token=self.owner)
+            self.assertEqual(r.status, 201, r)
+        r = s.post(API + "/solutions/cal-syntax/cycles", {
+            "name": "1.x", "release_date": "2026-02-01",
+            "eol": "2027-02-28"}, token=self.owner)
+        self.assertEqual(r.status, 201, r)
+        r = s.get(API + "/solutions/cal-syntax/calendar.ics")
+        self.assertEqual(r.status, 200, r)
+        cal = icalendar.Calendar.from_ical(r.raw)
+        self.assertEqual(str(cal["X-WR-CALNAME"]), "Rollin: " + name)
+        evs = cal.walk("VEVENT")
+        self.assertEqual(len(evs), 2)
+        for e in evs:
+            self.assertTrue(str(e["SUMMARY"]).startswith(name + " 1.x"),
+                            e["SUMMARY"])
+        # One calendar, its events inside it, whatever the name says.
+        raw = s.get(API + "/solutions/cal-syntax/calendar.ics").raw
+        self.assertEqual(raw.count("\r\nEND:VCALENDAR\r\n"), 1)
+        self.assertTrue(raw.endswith("\r\nEND:VCALENDAR\r\n"))
+        self.assertEqual(raw.count("\r\nBEGIN:VEVENT\r\n"), 2)
+
+
 class DemoCalendarTest(ServerTest):
     """The combined feed over the demo catalogue: one event per date."""
     DEMO = True
