@@ -40,6 +40,8 @@ function renderHeader(active) {
   if (s.signed_in && s.role === 'admin')
     items.push(navLink('/accounts.html', 'nav.accounts', active, 'accounts'),
       navLink('/deliveries.html', 'nav.deliveries', active, 'deliveries'));
+  if (s.signed_in)
+    items.push(navLink('/subscriptions.html', 'nav.subscriptions', active, 'subscriptions'));
   if (s.signed_in && s.username)
     items.push(navLink('/password.html', 'nav.password', active, 'password'));
   if (s.signed_in) {

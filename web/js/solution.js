@@ -77,6 +77,7 @@ function header(s, overview) {
         type: 'application/yaml',
       }, t('sol.publiccode'))),
     calendarLink(s),
+    subscribeLink(s),
   ];
 }
 
@@ -89,6 +90,17 @@ function calendarLink(s) {
     el('a', { class: 'kern-link', href, type: 'text/calendar', 'data-calendar': 'solution' },
       t('sol.calendar')),
     ' ', el('span', { class: 'rl-step__meta' }, t('sol.calendar.hint')));
+}
+
+// For signed-in members: notifications about this solution, by e-mail,
+// webhook or Matrix, ordered on the notifications page.
+function subscribeLink(s) {
+  if (!currentSession().signed_in) return null;
+  return el('p', { class: 'kern-body' },
+    el('a', {
+      class: 'kern-link', href: `/subscriptions.html?solution=${encodeURIComponent(s.slug)}`,
+      'data-subscribe': s.slug,
+    }, t('sol.subscribe')));
 }
 
 // The solution's Atom feed of releases and lifecycle events, in the page's language.
