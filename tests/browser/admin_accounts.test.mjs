@@ -98,7 +98,7 @@ test('an admin adds, locks, unlocks an account and gives it a new password', asy
   const again = await passwordSignIn('m.schulz', FIRST);
   assert.equal(again.status, 201);
   await row(page, 'm.schulz').getByRole('button', { name: 'Neues Passwort m.schulz' }).click();
-  await page.waitForSelector('#password-form');
+  await page.waitForSelector('#pw-form');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'pw-password');
   await page.fill('#pw-password', 'kurz');
   await page.click('#pw-submit');
@@ -106,13 +106,32 @@ test('an admin adds, locks, unlocks an account and gives it a new password', asy
   await assertAccessible(page, 'new password form with a refused password');
   await page.fill('#pw-password', SECOND);
   await page.click('#pw-submit');
-  await page.waitForSelector('#password-form', { state: 'detached' });
+  await page.waitForSelector('#pw-form', { state: 'detached' });
   assert.match(await page.locator('#list-status').innerText(), /neues Passwort/);
   assert.equal(await page.evaluate(() => document.activeElement.dataset.password), 'm.schulz');
   assert.equal(await signedIn(again.cookie), false);
   assert.equal((await passwordSignIn('m.schulz', FIRST)).status, 401);
   assert.equal((await passwordSignIn('m.schulz', SECOND)).status, 201);
   await screenshot(page, 'admin-accounts-password');
+
+  // Another role and organisation: the account's session ends, and it
+  // signs in again with the new ones.
+  const before = await passwordSignIn('m.schulz', SECOND);
+  await row(page, 'm.schulz').getByRole('button', { name: 'Bearbeiten m.schulz' }).click();
+  await page.waitForSelector('#ed-form');
+  assert.equal(await page.inputValue('#ed-role'), 'owner');
+  assert.equal(await page.inputValue('#ed-org'), 'stadt-ulm');
+  await page.selectOption('#ed-role', 'onboarding');
+  await page.selectOption('#ed-org', 'stadt-koeln');
+  await assertAccessible(page, 'account edit form');
+  await page.click('#ed-submit');
+  await page.waitForSelector('#ed-form', { state: 'detached' });
+  assert.match(await row(page, 'm.schulz').innerText(), /Onboarding-Team\s+Stadt Köln/);
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.edit), 'm.schulz');
+  assert.equal(await signedIn(before.cookie), false);
+  const after = await passwordSignIn('m.schulz', SECOND);
+  const who = (await server.api('/api/v1/session', { headers: { Cookie: after.cookie } })).json;
+  assert.deepEqual([who.role, who.organisation], ['onboarding', 'stadt-koeln']);
   assert.equal(browser.errors.length, 0, browser.errors.join('\n'));
 });
 

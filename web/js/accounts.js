@@ -23,7 +23,7 @@ function passwordInput(id) {
 
 // ---- the list ---------------------------------------------------------------
 
-function accountsTable(onLock, onPassword) {
+function accountsTable(onLock, onChange) {
   if (state.accounts.length === 0)
     return el('p', { class: 'kern-body', id: 'accounts-none' }, t('ac.none'));
   const rows = state.accounts.map((a) => [
@@ -42,8 +42,13 @@ function accountsTable(onLock, onPassword) {
       }, el('span', { class: 'kern-label' }, t(a.disabled ? 'ac.unlock' : 'ac.lock'))),
       el('button', {
         type: 'button', class: 'kern-btn kern-btn--tertiary kern-btn--x-small',
+        'data-edit': a.username, 'aria-label': `${t('ac.edit')} ${a.username}`,
+        onclick: () => onChange(a, DETAILS, 'data-edit'),
+      }, el('span', { class: 'kern-label' }, t('ac.edit'))),
+      el('button', {
+        type: 'button', class: 'kern-btn kern-btn--tertiary kern-btn--x-small',
         'data-password': a.username, 'aria-label': `${t('ac.password.set')} ${a.username}`,
-        onclick: () => onPassword(a),
+        onclick: () => onChange(a, PASSWORD, 'data-password'),
       }, el('span', { class: 'kern-label' }, t('ac.password.set')))),
   ]);
   const node = table(t('ac.table', { n: state.accounts.length }),
@@ -53,54 +58,103 @@ function accountsTable(onLock, onPassword) {
   return node;
 }
 
-// ---- a new password for one account -----------------------------------------
+// ---- changing one account ---------------------------------------------------
 
-function passwordForm(box, account, done) {
-  const status = el('div', { id: 'pw-status', tabindex: '-1' });
-  const form = el('form', { class: 'rl-form', id: 'password-form', novalidate: true },
-    el('h2', { class: 'kern-heading-medium', id: 'password-title' },
-      t('ac.password.title', { user: account.username })),
-    el('p', { class: 'kern-body' }, t('ac.password.lead')),
+// A form below the list that changes one account with PATCH: spec gives
+// its id prefix, title, lead, groups, the API's fields mapped to groups,
+// and read(form, errors), which gives the body or null after showing why.
+function changeForm(box, account, spec, done) {
+  const p = spec.prefix;
+  const status = el('div', { id: `${p}-status`, tabindex: '-1' });
+  const form = el('form', { class: 'rl-form', id: `${p}-form`, novalidate: true },
+    el('h2', { class: 'kern-heading-medium' }, t(spec.title, { user: account.username })),
+    el('p', { class: 'kern-body' }, t(spec.lead)),
     status,
-    group('pw-password', t('ac.password'), passwordInput('pw-password'), { hint: t('ac.password.hint') }),
+    spec.groups(account),
     el('div', { class: 'rl-inline-form' },
-      el('button', { class: 'kern-btn kern-btn--primary', type: 'submit', id: 'pw-submit' },
-        el('span', { class: 'kern-label' }, t('ac.password.submit'))),
+      el('button', { class: 'kern-btn kern-btn--primary', type: 'submit', id: `${p}-submit` },
+        el('span', { class: 'kern-label' }, t(spec.submit))),
       el('button', {
-        class: 'kern-btn kern-btn--secondary', type: 'button', id: 'pw-cancel',
+        class: 'kern-btn kern-btn--secondary', type: 'button', id: `${p}-cancel`,
         onclick: () => done(null),
       }, el('span', { class: 'kern-label' }, t('ac.cancel')))));
-  const errors = new FormErrors(form, { password: 'pw-password' }, status);
+  const errors = new FormErrors(form, spec.fields, status);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     errors.clear();
-    const password = form.querySelector('#pw-password').value;
-    if (!password) {
-      errors.show('pw-password', t('ac.password.missing'));
-      return;
-    }
-    const button = form.querySelector('#pw-submit');
+    const body = spec.read(form, errors);
+    if (!body) return;
+    const button = form.querySelector(`#${p}-submit`);
     button.disabled = true;
     try {
-      await patch(`/users/${encodeURIComponent(account.username)}`, { password });
+      await patch(`/users/${encodeURIComponent(account.username)}`, body);
     } catch (e) {
       errors.fail(e);
       return;
     } finally {
       button.disabled = false;
     }
-    done(t('ac.password.done', { user: account.username }));
+    done(t(spec.done, { user: account.username }));
   });
   clear(box).append(form);
-  form.querySelector('#pw-password').focus();
+  form.querySelector('input, select').focus();
+}
+
+const PASSWORD = {
+  prefix: 'pw',
+  title: 'ac.password.title',
+  lead: 'ac.password.lead',
+  submit: 'ac.password.submit',
+  done: 'ac.password.done',
+  fields: { password: 'pw-password' },
+  groups: () => group('pw-password', t('ac.password'), passwordInput('pw-password'),
+    { hint: t('ac.password.hint') }),
+  read(form, errors) {
+    const password = form.querySelector('#pw-password').value;
+    if (!password) {
+      errors.show('pw-password', t('ac.password.missing'));
+      return null;
+    }
+    return { password };
+  },
+};
+
+const DETAILS = {
+  prefix: 'ed',
+  title: 'ac.edit.title',
+  lead: 'ac.edit.lead',
+  submit: 'ac.edit.submit',
+  done: 'ac.edit.done',
+  fields: { name: 'ed-name', role: 'ed-role', organisation: 'ed-org' },
+  groups: (a) => [
+    group('ed-name', t('ac.name'), input('ed-name', 'name', { autocomplete: 'off', value: a.name || '' }),
+      { optional: true }),
+    group('ed-role', t('ac.role'), select('ed-role', 'role', roleOptions(a.role))),
+    group('ed-org', t('ac.org'), select('ed-org', 'organisation', orgOptions(a.organisation))),
+  ],
+  read(form) {
+    const name = form.querySelector('#ed-name').value.trim();
+    return {
+      ...(name ? { name } : {}),
+      role: form.querySelector('#ed-role').value,
+      organisation: form.querySelector('#ed-org').value,
+    };
+  },
+};
+
+function roleOptions(selected) {
+  return ROLES.map((r) => [r, label('role', r), r === selected]);
+}
+
+function orgOptions(selected) {
+  return [...state.orgs.values()]
+    .sort((a, b) => a.name.localeCompare(b.name, 'de'))
+    .map((o) => [o.slug, o.name, o.slug === selected]);
 }
 
 // ---- a new account ----------------------------------------------------------
 
 function addForm(onAdded) {
-  const orgOptions = [...state.orgs.values()]
-    .sort((a, b) => a.name.localeCompare(b.name, 'de'))
-    .map((o) => [o.slug, o.name]);
   const status = el('div', { id: 'ac-status', tabindex: '-1' });
   const form = el('form', { class: 'rl-form', id: 'account-form', novalidate: true },
     el('h2', { class: 'kern-heading-medium' }, t('ac.add.title')),
@@ -109,9 +163,9 @@ function addForm(onAdded) {
       autocomplete: 'off', required: true, spellcheck: 'false', autocapitalize: 'none',
     }), { hint: t('ac.username.hint') }),
     group('ac-name', t('ac.name'), input('ac-name', 'name', { autocomplete: 'off' }), { optional: true }),
-    group('ac-role', t('ac.role'), select('ac-role', 'role',
-      ROLES.map((r, i) => [r, label('role', r), i === 0]))),
-    group('ac-org', t('ac.org'), select('ac-org', 'organisation', [['', t('ac.org.choose'), true], ...orgOptions])),
+    group('ac-role', t('ac.role'), select('ac-role', 'role', roleOptions(ROLES[0]))),
+    group('ac-org', t('ac.org'), select('ac-org', 'organisation',
+      [['', t('ac.org.choose'), true], ...orgOptions(null)])),
     group('ac-password', t('ac.password'), passwordInput('ac-password'), { hint: t('ac.password.hint') }),
     el('button', { class: 'kern-btn kern-btn--primary', type: 'submit', id: 'ac-submit' },
       el('span', { class: 'kern-label' }, t('ac.add.submit'))));
@@ -168,12 +222,12 @@ async function main() {
   state.accounts = data.accounts;
   state.orgs = data.orgs;
   const status = el('div', { id: 'list-status', tabindex: '-1' });
-  const passwordBox = el('div', { id: 'password-box' });
+  const changeBox = el('div', { id: 'change-box' });
   const tableBox = el('div');
 
   const refresh = async () => {
     state.accounts = await getAll('/users');
-    clear(tableBox).append(accountsTable(toggleLock, newPassword));
+    clear(tableBox).append(accountsTable(toggleLock, change));
   };
 
   async function toggleLock(account) {
@@ -192,20 +246,27 @@ async function main() {
     tableBox.querySelector(`[data-lock="${CSS.escape(account.username)}"]`)?.focus();
   }
 
-  function newPassword(account) {
+  // A change form below the list; afterwards the list is read again and
+  // the focus goes back to the button that opened the form.
+  function change(account, spec, attr) {
     clear(status);
-    passwordForm(passwordBox, account, (msg) => {
-      clear(passwordBox);
+    changeForm(changeBox, account, spec, async (msg) => {
+      clear(changeBox);
       if (msg) {
+        try {
+          await refresh();
+        } catch {
+          /* the change stands; the list shows it on the next visit */
+        }
         clear(status).append(alertBox('success', msg));
         announce(msg);
       }
-      tableBox.querySelector(`[data-password="${CSS.escape(account.username)}"]`)?.focus();
+      tableBox.querySelector(`[${attr}="${CSS.escape(account.username)}"]`)?.focus();
     });
   }
 
-  tableBox.append(accountsTable(toggleLock, newPassword));
-  listBox.append(status, tableBox, passwordBox);
+  tableBox.append(accountsTable(toggleLock, change));
+  listBox.append(status, tableBox, changeBox);
   formBox.append(addForm(async (created) => {
     try {
       await refresh();

@@ -625,4 +625,9 @@ export const de = {
   'sb.event.lesson.created': 'Neue Lessons Learned',
   'sb.event.rollin.*': 'Roll-ins: Status, Blocker, überfällige Schritte',
   'sol.subscribe': 'Benachrichtigungen bestellen',
+  'ac.edit': 'Bearbeiten',
+  'ac.edit.title': 'Konto {user} bearbeiten',
+  'ac.edit.lead': 'Ändern sich Rolle oder Organisation, werden die Sitzungen des Kontos beendet; es meldet sich danach mit den neuen Rechten an.',
+  'ac.edit.submit': 'Änderungen speichern',
+  'ac.edit.done': 'Das Konto {user} ist geändert.',
 };

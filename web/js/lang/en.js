@@ -624,4 +624,9 @@ export const en = {
   'sb.event.lesson.created': 'New lessons learned',
   'sb.event.rollin.*': 'Roll-ins: status, blockers, overdue steps',
   'sol.subscribe': 'Order notifications',
+  'ac.edit': 'Edit',
+  'ac.edit.title': 'Edit the account {user}',
+  'ac.edit.lead': 'When the role or the organisation changes, the account\'s sessions end; it signs in again with its new rights.',
+  'ac.edit.submit': 'Save the changes',
+  'ac.edit.done': 'The account {user} has been changed.',
 };
