@@ -142,7 +142,7 @@ start(struct request *req, struct user_job *uj)
 	uj->off.arg = uj;
 	/* Only hashing is slow; without a password it all runs here. */
 	request_offload(req, &uj->off,
-	    uj->has_password ? worker_default() : NULL);
+	    uj->has_password ? worker_passwords() : NULL);
 }
 
 /* A string member of the body, or NULL if absent; -1 if not a string. */

@@ -29,7 +29,7 @@ struct serve {
 	struct timespec        deadline;
 	struct plugin_registry plugins;
 	struct net            *net;
-	struct worker         *worker;
+	struct worker         *worker, *passwords;
 };
 
 static void
@@ -167,9 +167,15 @@ cmd_serve(int argc, char **argv)
 	/* Notifiers follow the event log; what waited while down goes first. */
 	if ((delivery = delivery_start(s.base, db, &s.plugins)) == NULL)
 		goto free_base;
-	/* Imports and reports run off the loop, on their own connection. */
+	/*
+	 * Imports, reports and whole-catalogue feeds run off the loop, on
+	 * their own connection; password checks on a thread of their own,
+	 * so that a long import does not hold up signing in.
+	 */
 	s.worker = worker_start(s.base, cfg.db);
 	worker_set_default(s.worker);
+	s.passwords = worker_start(s.base, cfg.db);
+	worker_set_passwords(s.passwords);
 	/* Emits what fell due while down before the first request. */
 	if ((timer = timer_start(s.base, db, &tcfg, cfg.timer_interval)) ==
 	    NULL)
@@ -190,6 +196,8 @@ cmd_serve(int argc, char **argv)
 	log_info("stopped");
 free_base:
 	timer_stop(timer);
+	worker_set_passwords(NULL);
+	worker_stop(s.passwords);
 	worker_stop(s.worker);
 	/* Deliveries in flight are cancelled, and sent again after a start. */
 	delivery_stop(delivery);

@@ -256,7 +256,7 @@ start(struct request *req, struct signin_job *sj, const char *password)
 	sj->off.done = job_done;
 	sj->off.arg = sj;
 	pending++;
-	request_offload(req, &sj->off, worker_default());
+	request_offload(req, &sj->off, worker_passwords());
 }
 
 void

@@ -22,7 +22,7 @@ struct worker {
 	struct db      *db;
 };
 
-static struct worker *default_worker;
+static struct worker *default_worker, *password_worker;
 
 void
 worker_set_default(struct worker *w)
@@ -34,6 +34,18 @@ struct worker *
 worker_default(void)
 {
 	return default_worker;
+}
+
+void
+worker_set_passwords(struct worker *w)
+{
+	password_worker = w;
+}
+
+struct worker *
+worker_passwords(void)
+{
+	return password_worker ? password_worker : default_worker;
 }
 
 static void *

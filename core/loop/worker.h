@@ -50,5 +50,12 @@ void worker_to_loop(struct worker *, struct job *);
 /* The worker of the running service, for handlers (set by serve). */
 void           worker_set_default(struct worker *);
 struct worker *worker_default(void);
+/*
+ * The worker that checks and hashes passwords, so that a long import or
+ * report never keeps people from signing in; the default worker if none
+ * was set.
+ */
+void           worker_set_passwords(struct worker *);
+struct worker *worker_passwords(void);
 
 #endif

@@ -8,11 +8,13 @@ listed (newest first, by pages) and read one by one, each client seeing
 only what it may."""
 
 import os
+import tempfile
+import time
 import unittest
 
 import yaml
 
-from harness import Server, ServerTest
+from harness import ROLLIN_BIN, Server, ServerTest
 
 API = "/api/v1"
 SPEC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
@@ -310,6 +312,69 @@ class ImportApiTest(unittest.TestCase):
         self.assertError(self.server.get(API + "/imports?cursor=x",
                                          token=self.admin), 400,
                          field="cursor")
+
+
+class SignInDuringImportTest(unittest.TestCase):
+    """Password checks have a thread of their own: a long import on the
+    worker does not hold up signing in."""
+
+    def test_a_sign_in_is_answered_while_a_long_import_runs(self):
+        import datetime
+        import subprocess
+        import threading
+
+        # Long enough to outlast a sign-in, also in a sanitizer build,
+        # which needs more than the importer's default 5 s per call.
+        cfgdir = tempfile.TemporaryDirectory(prefix="rollin-e2e-cfg-")
+        self.addCleanup(cfgdir.cleanup)
+        cfg = os.path.join(cfgdir.name, "rollin.yaml")
+        with open(cfg, "w", encoding="utf-8") as f:
+            f.write("plugins:\n  csv-import:\n    timeout_ms: 120000\n")
+        s = Server(demo=True, demo_template=True, args=["--config", cfg],
+                   env={"ROLLIN_MAX_BODY_BYTES": str(8 << 20)}).start()
+        self.addCleanup(s.dir.cleanup)
+        self.addCleanup(s.check_sanitizers)
+        self.addCleanup(s.stop)
+        p = subprocess.run(
+            [ROLLIN_BIN, "user", "add", "k.meier", "--role", "adopter",
+             "--org", "stadt-ulm", "--db", s.db],
+            input="ein langes Passwort\n", capture_output=True, text=True,
+            env=s.env, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        admin = s.token_for("admin", "bmi")
+        day = datetime.date(1990, 1, 1)
+        rows = ["Lösung,Organisation,Zeitraum von,Zeitraum bis,"
+                "Einmalkosten,Betriebskosten pro Jahr,Eigenaufwand (PT),"
+                "Öffentlich"]
+        for i in range(30000):
+            d = (day + datetime.timedelta(days=i)).isoformat()
+            rows.append("hundesteuer-anmeldung,stadt-darmstadt,%s,%s,100,10,1,"
+                        "true" % (d, d))
+        body = ("\n".join(rows) + "\n").encode("utf-8")
+        finished = {}
+
+        def run_import():
+            r = s.request("POST", API + "/imports?name=lang.csv", raw=body,
+                          headers={"Content-Type": "text/csv"},
+                          token=admin, timeout=300)
+            finished["import"] = (time.monotonic(), r)
+
+        t = threading.Thread(target=run_import)
+        t.start()
+        # The import is on the worker once the service has its body.
+        time.sleep(0.5)
+        r = s.post(API + "/session", {"username": "k.meier",
+                                      "password": "ein langes Passwort"})
+        signed_in = time.monotonic()
+        self.assertEqual(r.status, 201, r)
+        t.join(300)
+        at, imp = finished["import"]
+        self.assertEqual(imp.status, 201, imp)
+        self.assertEqual(imp.json["counts"], {"imported": 30000, "updated": 0,
+                                              "rejected": 0},
+                         imp.json["rejected"][:3])
+        self.assertLess(signed_in, at,
+                        "the sign-in waited for the import to finish")
 
 
 if __name__ == "__main__":
