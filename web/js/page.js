@@ -42,12 +42,14 @@ function renderHeader(active) {
       navLink('/deliveries.html', 'nav.deliveries', active, 'deliveries'));
   if (s.signed_in)
     items.push(navLink('/subscriptions.html', 'nav.subscriptions', active, 'subscriptions'));
-  if (s.signed_in && s.username)
-    items.push(navLink('/password.html', 'nav.password', active, 'password'));
+  // Who is signed in, their own settings and the language: beside the
+  // brand, apart from the pages.
+  const account = [];
   if (s.signed_in) {
-    items.push(el('li', { class: 'rl-nav__item rl-nav__who', 'data-testid': 'who' },
+    account.push(el('li', { class: 'rl-nav__item rl-nav__who', 'data-testid': 'who' },
       t('nav.signedin', { role: label('role', s.role), org: s.organisation_name || s.organisation })));
-    items.push(el('li', { class: 'rl-nav__item' },
+    if (s.username) account.push(navLink('/password.html', 'nav.password', active, 'password'));
+    account.push(el('li', { class: 'rl-nav__item' },
       el('button', {
         type: 'button', class: 'kern-btn kern-btn--tertiary kern-btn--x-small',
         onclick: async () => {
@@ -59,11 +61,11 @@ function renderHeader(active) {
         },
       }, el('span', { class: 'kern-label' }, t('nav.signout')))));
   } else {
-    items.push(navLink(`/signin.html?next=${encodeURIComponent(location.pathname + location.search)}`,
+    account.push(navLink(`/signin.html?next=${encodeURIComponent(location.pathname + location.search)}`,
       'nav.signin', active, 'signin'));
   }
   const other = t('lang.switch.code');
-  items.push(el('li', { class: 'rl-nav__item' },
+  account.push(el('li', { class: 'rl-nav__item' },
     el('button', {
       type: 'button', class: 'kern-btn kern-btn--secondary kern-btn--x-small',
       lang: other, 'data-testid': 'lang-switch',
@@ -83,6 +85,8 @@ function renderHeader(active) {
       el('a', { class: 'rl-brand', href: '/' },
         el('span', { class: 'rl-brand__name' }, t('site.name')),
         el('span', { class: 'rl-brand__tagline' }, t('site.tagline'))),
+      el('ul', { class: 'rl-nav__list rl-account', 'aria-label': t('nav.account') }, account)),
+    el('div', { class: 'kern-container rl-header__pages' },
       el('nav', { 'aria-label': t('nav.label'), class: 'rl-nav' },
         el('ul', { class: 'rl-nav__list' }, items))));
 }

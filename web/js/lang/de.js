@@ -630,4 +630,5 @@ export const de = {
   'ac.edit.lead': 'Ändern sich Rolle oder Organisation, werden die Sitzungen des Kontos beendet; es meldet sich danach mit den neuen Rechten an.',
   'ac.edit.submit': 'Änderungen speichern',
   'ac.edit.done': 'Das Konto {user} ist geändert.',
+  'nav.account': 'Ihr Konto',
 };

@@ -629,4 +629,5 @@ export const en = {
   'ac.edit.lead': 'When the role or the organisation changes, the account\'s sessions end; it signs in again with its new rights.',
   'ac.edit.submit': 'Save the changes',
   'ac.edit.done': 'The account {user} has been changed.',
+  'nav.account': 'Your account',
 };
