@@ -10,6 +10,7 @@
 #include "http/request.h"
 #include "http/router.h"
 #include "loop/checkpoint.h"
+#include "loop/worker.h"
 #include "plugin/plugin.h"
 #include "store/db.h"
 #include "util/log.h"
@@ -384,6 +385,51 @@ write_process(struct evbuffer *out)
 	    ROLLIN_VERSION, sqlite3_libversion());
 }
 
+/* The worker threads: long jobs, and password checks. */
+static void
+write_workers(struct evbuffer *out)
+{
+	const struct {
+		const char    *name;
+		struct worker *w;
+	} workers[] = {
+		{ "jobs", worker_default() },
+		{ "passwords",
+		    worker_passwords() != worker_default() ? worker_passwords()
+		                                           : NULL },
+	};
+	struct worker_stats st[2] = { { 0 } };
+	size_t              i;
+
+	for (i = 0; i < 2; i++)
+		if (workers[i].w != NULL)
+			worker_stats(workers[i].w, &st[i]);
+	family(out, "rollin_worker_jobs_waiting", "gauge",
+	    "Jobs queued for a worker thread and not yet started.");
+	for (i = 0; i < 2; i++)
+		if (workers[i].w != NULL)
+			evbuffer_add_printf(out,
+			    "rollin_worker_jobs_waiting{worker=\"%s\"} %zu\n",
+			    workers[i].name, st[i].waiting);
+	family(out, "rollin_worker_busy", "gauge",
+	    "1 while a worker thread runs a job.");
+	for (i = 0; i < 2; i++)
+		if (workers[i].w != NULL)
+			evbuffer_add_printf(out,
+			    "rollin_worker_busy{worker=\"%s\"} %d\n",
+			    workers[i].name, st[i].busy);
+	family(out, "rollin_worker_jobs_total", "counter",
+	    "Jobs a worker thread has run: imports, reports and "
+	    "whole-catalogue feeds (jobs), password checks and hashes "
+	    "(passwords).");
+	for (i = 0; i < 2; i++)
+		if (workers[i].w != NULL)
+			evbuffer_add_printf(out,
+			    "rollin_worker_jobs_total{worker=\"%s\"} %llu\n",
+			    workers[i].name,
+			    (unsigned long long)st[i].completed);
+}
+
 int
 metrics_write(struct evbuffer *out, struct db *db,
     const struct checkpointer *ckpt)
@@ -392,6 +438,7 @@ metrics_write(struct evbuffer *out, struct db *db,
 	if (write_store(out, db) == -1)
 		return -1;
 	write_checkpoints(out, ckpt);
+	write_workers(out);
 	write_process(out);
 	return 0;
 }

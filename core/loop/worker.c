@@ -2,6 +2,7 @@
 #include <event2/event.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,6 +21,10 @@ struct worker {
 	int             pipe[2]; /* worker -> loop: "a job finished" */
 	struct event   *ev;
 	struct db      *db;
+	/* for the metrics, under lock */
+	size_t   waiting;
+	int      busy;
+	uint64_t completed;
 };
 
 static struct worker *default_worker, *password_worker;
@@ -64,12 +69,16 @@ worker_main(void *arg)
 		j = w->queue;
 		if ((w->queue = j->next) == NULL)
 			w->queue_tail = &w->queue;
+		w->waiting--;
+		w->busy = 1;
 		pthread_mutex_unlock(&w->lock);
 
 		j->run(j, w->db);
 		db_trim(w->db);
 
 		pthread_mutex_lock(&w->lock);
+		w->busy = 0;
+		w->completed++;
 		j->next = w->finished;
 		w->finished = j;
 		while (write(w->pipe[1], &one, 1) == -1 && errno == EINTR)
@@ -147,6 +156,16 @@ worker_start(struct event_base *base, const char *db_path)
 	return w;
 }
 
+void
+worker_stats(struct worker *w, struct worker_stats *st)
+{
+	pthread_mutex_lock(&w->lock);
+	st->waiting = w->waiting;
+	st->busy = w->busy;
+	st->completed = w->completed;
+	pthread_mutex_unlock(&w->lock);
+}
+
 int
 worker_submit(struct worker *w, struct job *j)
 {
@@ -156,6 +175,7 @@ worker_submit(struct worker *w, struct job *j)
 	pthread_mutex_lock(&w->lock);
 	*w->queue_tail = j;
 	w->queue_tail = &j->next;
+	w->waiting++;
 	pthread_cond_signal(&w->wake);
 	pthread_mutex_unlock(&w->lock);
 	return 0;
@@ -194,6 +214,7 @@ worker_stop(struct worker *w)
 			j->cancel(j);
 	}
 	w->queue_tail = &w->queue;
+	w->waiting = 0;
 	/* A cancel may have handed more to the loop. */
 	on_finished(w->pipe[0], EV_READ, w);
 	event_free(w->ev);

@@ -11,6 +11,7 @@
 
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct db;
 struct event_base;
@@ -40,6 +41,14 @@ struct worker *worker_start(struct event_base *, const char *db_path);
  * cancel is, if set).
  */
 void worker_stop(struct worker *);
+/* What a worker is doing, for the metrics. */
+struct worker_stats {
+	size_t   waiting;   /* jobs queued, not started */
+	int      busy;      /* a job is running */
+	uint64_t completed; /* jobs run since the start */
+};
+
+void worker_stats(struct worker *, struct worker_stats *);
 /* Queues a job (the caller keeps it alive until done runs). */
 int worker_submit(struct worker *, struct job *);
 /*

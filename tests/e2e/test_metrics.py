@@ -88,6 +88,28 @@ class MetricsTest(ServerTest):
             value(after, "rollin_http_requests_total", method="GET",
                   route="/metrics", status="200"), 1)
 
+    def test_each_worker_counts_the_jobs_it_ran(self):
+        s = self.server
+        before = scrape(s)
+        # A calendar of the whole catalogue runs on the jobs worker ...
+        self.assertEqual(s.get(API + "/calendar.ics").status, 200)
+        # ... a password check on the passwords worker.
+        r = s.post(API + "/session", {"username": "niemand",
+                                      "password": "ganz falsch geraten"})
+        self.assertEqual(r.status, 401, r)
+        after = scrape(s)
+
+        def ran(worker):
+            return (value(after, "rollin_worker_jobs_total", worker=worker) -
+                    value(before, "rollin_worker_jobs_total", worker=worker))
+        self.assertEqual(ran("jobs"), 1)
+        self.assertEqual(ran("passwords"), 1)
+        for worker in ("jobs", "passwords"):
+            self.assertIn(("rollin_worker_jobs_waiting",
+                           (("worker", worker),)), after)
+            self.assertEqual(value(after, "rollin_worker_busy",
+                                   worker=worker), 0)
+
     def test_unknown_path_is_counted_as_unmatched_not_by_its_path(self):
         s = self.server
         before = scrape(s)
