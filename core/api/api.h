@@ -62,6 +62,7 @@ void api_delivery_discard(struct request *);
 void api_import_create(struct request *);
 void api_import_list(struct request *);
 void api_import_get(struct request *);
+void api_import_running(struct request *);
 
 /* api/reports.c */
 void api_report_list(struct request *);

@@ -60,7 +60,36 @@ struct import_job {
 	struct rl_error err;
 	int             failed;
 	json_t         *report;
+
+	/* while it waits or runs: GET /api/v1/imports/running */
+	atomic_int         started; /* set on the worker */
+	char               queued_at[CLOCK_TS_LEN];
+	struct import_job *next_pending;
 };
+
+/* Imports accepted and not yet answered, oldest first; the loop's. */
+static struct import_job *pending;
+
+static void
+pending_add(struct import_job *ij)
+{
+	struct import_job **p = &pending;
+
+	while (*p != NULL)
+		p = &(*p)->next_pending;
+	*p = ij;
+}
+
+static void
+pending_remove(struct import_job *ij)
+{
+	for (struct import_job **p = &pending; *p != NULL;
+	     p = &(*p)->next_pending)
+		if (*p == ij) {
+			*p = ij->next_pending;
+			return;
+		}
+}
 
 static void
 progress(struct rollin_call *call, size_t done, size_t total)
@@ -119,6 +148,7 @@ job_run(struct offload *o, struct db *db)
 	json_t             *summary = NULL;
 	int64_t             id;
 
+	atomic_store(&ij->started, 1);
 	clock_format_ts(clock_now(), started);
 	if (run_import(ij->plugin, db, &ij->who, ij->input, ij->len, ij->name,
 	        progress, ij, &summary, &ij->err) == -1) {
@@ -152,6 +182,8 @@ job_done(struct offload *o, struct request *req)
 {
 	struct import_job *ij = o->arg;
 	char               location[64];
+
+	pending_remove(ij);
 
 	if (ij->failed)
 		reply_error(req, &ij->err);
@@ -308,7 +340,40 @@ api_import_create(struct request *req)
 				break;
 			}
 	snprintf(ij->name, sizeof(ij->name), "%s", file ? file : "import");
+	clock_format_ts(clock_now(), ij->queued_at);
+	pending_add(ij);
 	start(req, ij);
+}
+
+/*
+ * GET /api/v1/imports/running: the imports accepted and not finished,
+ * oldest first (they run one at a time), with how far each has got as
+ * its importer reports it. Owners see their organisation's.
+ */
+void
+api_import_running(struct request *req)
+{
+	json_t *items;
+
+	if (allowed(req) == -1)
+		return;
+	items = json_array();
+	for (struct import_job *ij = pending; ij != NULL;
+	     ij = ij->next_pending) {
+		if (req->who.role != ROLE_ADMIN &&
+		    ij->who.org_id != req->who.org_id)
+			continue;
+		json_array_append_new(items,
+		    json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I}", "plugin",
+		        ij->plugin->name, "source", ij->name, "by",
+		        ij->who.actor, "state",
+		        atomic_load(&ij->started) ? "running" : "waiting",
+		        "queued_at", ij->queued_at, "done",
+		        (json_int_t)atomic_load(&ij->off.job.progress_done),
+		        "total",
+		        (json_int_t)atomic_load(&ij->off.job.progress_total)));
+	}
+	reply_list(req, items, NULL);
 }
 
 /* The organisation whose imports the client sees: 0 for all (admins). */

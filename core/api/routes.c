@@ -106,6 +106,7 @@ const struct route api_routes[] = {
 	/* Imports run importer plugins on a file sent as the body. */
 	{ GET, "/api/v1/imports", api_import_list, NULL, 0 },
 	{ POST, "/api/v1/imports", api_import_create, NULL, ROUTE_NO_BODY },
+	{ GET, "/api/v1/imports/running", api_import_running, NULL, 0 },
 	{ GET, "/api/v1/imports/{}", api_import_get, NULL, 0 },
 
 	{ GET, "/api/v1/reports", api_report_list, NULL, PUB },

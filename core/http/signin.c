@@ -99,6 +99,63 @@ failed(struct signin_job *sj)
 	    sj->change ? "change" : "sign-in", sj->address);
 }
 
+/*
+ * A sign-in's bookkeeping (its time, and a hash with today's parameters),
+ * written on the jobs worker after whatever runs there: an import holds
+ * the store's write lock for seconds, and neither the loop nor the
+ * person signing in should wait for it.
+ */
+struct sign_in_note {
+	struct job job;
+	int64_t    user_id;
+	int        hashed, failed;
+	char       new_hash[PASSWORD_HASH_LEN];
+	char       username[USERNAME_MAX + 1];
+};
+
+static void
+note_run(struct job *j, struct db *db)
+{
+	struct sign_in_note *n = j->arg;
+
+	n->failed = users_signed_in(db, n->user_id,
+	                n->hashed ? n->new_hash : NULL) == -1;
+}
+
+static void
+note_done(struct job *j)
+{
+	struct sign_in_note *n = j->arg;
+
+	if (n->failed)
+		log_warnx("sign-in of '%s': the time of sign-in was not stored",
+		    n->username);
+	sodium_memzero(n, sizeof(*n));
+	free(n);
+}
+
+static void
+note_sign_in(struct db *db, const struct signin_job *sj)
+{
+	struct sign_in_note *n = calloc(1, sizeof(*n));
+
+	if (n == NULL)
+		return;
+	n->user_id = sj->user.id;
+	n->hashed = sj->hashed;
+	memcpy(n->new_hash, sj->new_hash, sizeof(n->new_hash));
+	snprintf(n->username, sizeof(n->username), "%s", sj->username);
+	n->job.run = note_run;
+	n->job.done = note_done;
+	n->job.cancel = note_done;
+	n->job.arg = n;
+	if (worker_default() == NULL ||
+	    worker_submit(worker_default(), &n->job) == -1) {
+		note_run(&n->job, db);
+		note_done(&n->job);
+	}
+}
+
 /* On the loop: a sign-in's verdict and answer. */
 static void
 signed_in(struct signin_job *sj, struct request *req)
@@ -116,11 +173,7 @@ signed_in(struct signin_job *sj, struct request *req)
 		    "enable it again");
 	} else {
 		throttle_forget(THROTTLE_USER, sj->username);
-		if (users_signed_in(req->db, sj->user.id,
-		        sj->hashed ? sj->new_hash : NULL) == -1)
-			log_warnx("sign-in of '%s': the time of sign-in was "
-			          "not stored",
-			    sj->username);
+		note_sign_in(req->db, sj);
 		users_principal(&sj->user, &who);
 		if (req->ev != NULL)
 			session_answer_signin(req, &who);

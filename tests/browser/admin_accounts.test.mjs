@@ -79,6 +79,13 @@ test('an admin adds, locks, unlocks an account and gives it a new password', asy
   const first = await passwordSignIn('m.schulz', FIRST);
   assert.equal(first.status, 201);
   assert.equal(await signedIn(first.cookie), true);
+  // The time of sign-in is written beside the answer.
+  const admin = server.token('admin', 'dataport');
+  for (let i = 0; i < 100; i++) {
+    const u = await server.api('/api/v1/users/m.schulz', { token: admin });
+    if (u.json.last_sign_in_at) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
   await page.reload();
   await page.waitForSelector('body[data-ready="true"]');
   assert.doesNotMatch(await row(page, 'm.schulz').innerText(), /noch nie/);

@@ -7,8 +7,11 @@ cannot import another organisation's solution; the past imports are
 listed (newest first, by pages) and read one by one, each client seeing
 only what it may."""
 
+import datetime
 import os
+import subprocess
 import tempfile
+import threading
 import time
 import unittest
 
@@ -314,24 +317,22 @@ class ImportApiTest(unittest.TestCase):
                          field="cursor")
 
 
-class SignInDuringImportTest(unittest.TestCase):
-    """Password checks have a thread of their own: a long import on the
-    worker does not hold up signing in."""
+class LongImportTest(unittest.TestCase):
+    """A long import shows how far it has got, and password checks have a
+    thread of their own: it does not hold up signing in."""
 
-    def test_a_sign_in_is_answered_while_a_long_import_runs(self):
-        import datetime
-        import subprocess
-        import threading
+    ROWS = 60000
 
+    def test_progress_and_a_sign_in_while_a_long_import_runs(self):
         # Long enough to outlast a sign-in, also in a sanitizer build,
         # which needs more than the importer's default 5 s per call.
         cfgdir = tempfile.TemporaryDirectory(prefix="rollin-e2e-cfg-")
         self.addCleanup(cfgdir.cleanup)
         cfg = os.path.join(cfgdir.name, "rollin.yaml")
         with open(cfg, "w", encoding="utf-8") as f:
-            f.write("plugins:\n  csv-import:\n    timeout_ms: 120000\n")
+            f.write("plugins:\n  csv-import:\n    timeout_ms: 300000\n")
         s = Server(demo=True, demo_template=True, args=["--config", cfg],
-                   env={"ROLLIN_MAX_BODY_BYTES": str(8 << 20)}).start()
+                   env={"ROLLIN_MAX_BODY_BYTES": str(16 << 20)}).start()
         self.addCleanup(s.dir.cleanup)
         self.addCleanup(s.check_sanitizers)
         self.addCleanup(s.stop)
@@ -342,40 +343,73 @@ class SignInDuringImportTest(unittest.TestCase):
             env=s.env, timeout=60)
         self.assertEqual(p.returncode, 0, p.stderr)
         admin = s.token_for("admin", "bmi")
-        day = datetime.date(1990, 1, 1)
+        # The import holds the store's write lock: tokens first.
+        ulm_owner = s.token_for("owner", "stadt-ulm")
+        ulm_adopter = s.token_for("adopter", "stadt-ulm")
+        day = datetime.date(1900, 1, 1)
         rows = ["Lösung,Organisation,Zeitraum von,Zeitraum bis,"
                 "Einmalkosten,Betriebskosten pro Jahr,Eigenaufwand (PT),"
                 "Öffentlich"]
-        for i in range(30000):
+        for i in range(self.ROWS):
             d = (day + datetime.timedelta(days=i)).isoformat()
-            rows.append("hundesteuer-anmeldung,stadt-darmstadt,%s,%s,100,10,1,"
-                        "true" % (d, d))
+            rows.append("hundesteuer-anmeldung,stadt-darmstadt,%s,%s,100,10,"
+                        "1,true" % (d, d))
         body = ("\n".join(rows) + "\n").encode("utf-8")
-        finished = {}
+        done = {}
 
         def run_import():
             r = s.request("POST", API + "/imports?name=lang.csv", raw=body,
                           headers={"Content-Type": "text/csv"},
-                          token=admin, timeout=300)
-            finished["import"] = (time.monotonic(), r)
+                          token=admin, timeout=600)
+            done["import"] = (time.monotonic(), r)
 
-        t = threading.Thread(target=run_import)
-        t.start()
-        # The import is on the worker once the service has its body.
-        time.sleep(0.5)
-        r = s.post(API + "/session", {"username": "k.meier",
-                                      "password": "ein langes Passwort"})
-        signed_in = time.monotonic()
-        self.assertEqual(r.status, 201, r)
-        t.join(300)
-        at, imp = finished["import"]
+        def sign_in():
+            r = s.post(API + "/session", {"username": "k.meier",
+                                          "password": "ein langes Passwort"})
+            done["sign-in"] = (time.monotonic(), r)
+
+        running = API + "/imports/running"
+        self.assertEqual(s.get(running, token=admin).json["items"], [])
+        importer = threading.Thread(target=run_import)
+        importer.start()
+        signer = None
+        seen = []
+        while "import" not in done:
+            items = s.get(running, token=admin).json["items"]
+            for item in items:
+                self.assertEqual(
+                    [item[k] for k in ("plugin", "source", "by")],
+                    ["csv-import", "lang.csv", "admin@bmi#1"])
+                seen.append((item["state"], item["done"], item["total"]))
+            # Once it runs, someone signs in.
+            if signer is None and items and items[0]["state"] == "running":
+                signer = threading.Thread(target=sign_in)
+                signer.start()
+                # Other organisations' owners do not see it; adopters
+                # may not ask.
+                self.assertEqual(s.get(running, token=ulm_owner)
+                                 .json["items"], [])
+                self.assertEqual(s.get(running, token=ulm_adopter).status,
+                                 403)
+            time.sleep(0.02)
+        importer.join(600)
+        self.assertIsNotNone(signer, seen[-5:])
+        signer.join(60)
+        at, imp = done["import"]
         self.assertEqual(imp.status, 201, imp)
-        self.assertEqual(imp.json["counts"], {"imported": 30000, "updated": 0,
-                                              "rejected": 0},
+        self.assertEqual(imp.json["counts"], {"imported": self.ROWS,
+                                              "updated": 0, "rejected": 0},
                          imp.json["rejected"][:3])
-        self.assertLess(signed_in, at,
+        self.assertEqual(done["sign-in"][1].status, 201, done["sign-in"])
+        self.assertLess(done["sign-in"][0], at,
                         "the sign-in waited for the import to finish")
-
+        # The importer counted its rows as it wrote them.
+        moving = [d for state, d, total in seen
+                  if state == "running" and total == self.ROWS and
+                  0 < d < total]
+        self.assertTrue(moving, seen[-5:])
+        self.assertEqual(moving, sorted(moving))
+        self.assertEqual(s.get(running, token=admin).json["items"], [])
 
 if __name__ == "__main__":
     unittest.main()
