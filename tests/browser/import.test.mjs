@@ -46,7 +46,10 @@ localisation:
 `;
 
 before(async () => {
-  server = await startServer();
+  // Big enough for a file of 30,000 cost reports, also in a sanitizer build.
+  server = await startServer({
+    config: 'max_body_bytes: 16777216\nplugins:\n  csv-import:\n    timeout_ms: 300000\n',
+  });
   browser = await startBrowser();
 });
 
@@ -117,4 +120,30 @@ test('adopters get no import link and no form', async () => {
   assert.equal(await page.locator('#import-form').count(), 0);
   assert.match(await page.locator('#form-box').innerText(), /\S/);
   await assertAccessible(page, 'import page for an adopter');
+});
+
+test('a long import shows how far it has got, then its report', async () => {
+  const rows = ['Lösung,Organisation,Zeitraum von,Zeitraum bis,Einmalkosten,'
+    + 'Betriebskosten pro Jahr,Eigenaufwand (PT),Öffentlich'];
+  const day = Date.UTC(1900, 0, 1);
+  for (let i = 0; i < 30000; i++) {
+    const d = new Date(day + i * 86400000).toISOString().slice(0, 10);
+    rows.push(`hundesteuer-anmeldung,stadt-darmstadt,${d},${d},100,10,1,true`);
+  }
+  const page = await browser.page();
+  await signInWithToken(browser, page, server.url, server.token('admin', 'bmi'));
+  await open(page, `${server.url}/import.html`);
+  await page.setInputFiles('#im-file', {
+    name: 'kosten-lang.csv', mimeType: 'text/csv', buffer: Buffer.from(`${rows.join('\n')}\n`),
+  });
+  await page.click('#im-submit');
+  await page.waitForFunction(() => /von 30\.000 Einträgen/.test(
+    document.getElementById('im-progress-text')?.textContent || ''), null, { timeout: 120000 });
+  const max = await page.getAttribute('#im-progress', 'max');
+  assert.equal(max, '30000');
+  await assertAccessible(page, 'import page while importing');
+  await page.waitForSelector('#import-report', { timeout: 120000 });
+  assert.match(await page.locator('#import-counts').innerText(), /Neu angelegt\s+30\.000|Neu angelegt\s+30000/);
+  assert.equal(await page.locator('#im-progress').count(), 0);
+  assert.equal(browser.errors.length, 0, browser.errors.join('\n'));
 });

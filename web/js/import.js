@@ -5,8 +5,8 @@
 // file and why. Owners import for their own organisation; the server
 // refuses other organisations' records and the report says so.
 
-import { t } from './i18n.js';
-import { upload } from './api.js';
+import { t, fmtNumber } from './i18n.js';
+import { upload, get } from './api.js';
 import { el, clear, alertBox, table } from './dom.js';
 import { startPage, announce } from './page.js';
 import { group, input, select, FormErrors, gate } from './forms.js';
@@ -65,6 +65,33 @@ function showReport(box, report) {
   announce(summary);
 }
 
+// While the upload's answer is outstanding: how far the import has got,
+// as GET /imports/running tells it. Returns a function that stops asking.
+function watchProgress(box, source) {
+  const text = el('p', { class: 'kern-body', id: 'im-progress-text' }, t('im.running'));
+  const bar = el('progress', {
+    id: 'im-progress', class: 'rl-progress', max: 1, 'aria-labelledby': 'im-progress-text',
+  });
+  clear(box).append(alertBox('info', text), bar);
+  let stopped = false;
+  const tick = async () => {
+    if (stopped) return;
+    try {
+      const item = (await get('/imports/running')).items.find((i) => i.source === source);
+      if (!stopped && item && item.total > 0) {
+        bar.max = item.total;
+        bar.value = item.done;
+        text.textContent = t('im.progress', { done: fmtNumber(item.done), total: fmtNumber(item.total) });
+      }
+    } catch {
+      /* the upload's own answer says what went wrong */
+    }
+    if (!stopped) setTimeout(tick, 300);
+  };
+  setTimeout(tick, 300);
+  return () => { stopped = true; };
+}
+
 async function main() {
   await startPage('import');
   const box = document.getElementById('form-box');
@@ -93,7 +120,7 @@ async function main() {
     }
     const button = form.querySelector('#im-submit');
     button.disabled = true;
-    clear(reportBox).append(alertBox('info', t('im.running')));
+    const stop = watchProgress(reportBox, file.name);
     let report;
     try {
       report = await upload(`/imports?plugin=${encodeURIComponent(plugin)}&name=${encodeURIComponent(file.name)}`,
@@ -103,6 +130,7 @@ async function main() {
       errors.fail(e);
       return;
     } finally {
+      stop();
       button.disabled = false;
     }
     showReport(reportBox, report);

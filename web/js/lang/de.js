@@ -631,4 +631,5 @@ export const de = {
   'ac.edit.submit': 'Änderungen speichern',
   'ac.edit.done': 'Das Konto {user} ist geändert.',
   'nav.account': 'Ihr Konto',
+  'im.progress': '{done} von {total} Einträgen verarbeitet …',
 };

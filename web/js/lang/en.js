@@ -630,4 +630,5 @@ export const en = {
   'ac.edit.submit': 'Save the changes',
   'ac.edit.done': 'The account {user} has been changed.',
   'nav.account': 'Your account',
+  'im.progress': '{done} of {total} records processed …',
 };
