@@ -126,9 +126,18 @@ decode_scalar(struct pc_result *res, const yaml_node_t *n, const char *path,
 	return 0;
 }
 
+static int decode_mapping(struct pc_result *, const yaml_node_t *,
+    const struct fdef *, const char *path, json_t **out);
+
+/*
+ * The pairs of a mapping. With fields, the keys are field names: an
+ * unknown or repeated one is reported and left out. With langs, every key
+ * is a language whose value is a mapping of those fields (description).
+ */
 static int
-decode_object(struct pc_result *res, const yaml_node_t *n,
-    const struct fdef *fields, const char *path, json_t **out)
+decode_pairs(struct pc_result *res, const yaml_node_t *n,
+    const struct fdef *fields, const struct fdef *langs, const char *path,
+    json_t **out)
 {
 	char               key[192];
 	const struct fdef *f;
@@ -151,6 +160,16 @@ decode_object(struct pc_result *res, const yaml_node_t *n,
 			continue;
 		}
 		pc_join(key, sizeof(key), path, name);
+		v = NULL;
+		if (langs != NULL) {
+			if (decode_mapping(res, val, langs, key, &v) == -1) {
+				json_decref(v);
+				rc = -1;
+				continue;
+			}
+			json_object_set_new(*out, name, v);
+			continue;
+		}
 		for (f = fields; f->name; f++)
 			if (strcmp(f->name, name) == 0)
 				break;
@@ -164,7 +183,6 @@ decode_object(struct pc_result *res, const yaml_node_t *n,
 			    "mapping key \"%s\" already defined", name);
 			continue;
 		}
-		v = NULL;
 		if (decode(res, val, f, key, &v) == -1) {
 			json_decref(v);
 			rc = -1;
@@ -185,7 +203,7 @@ decode_mapping(struct pc_result *res, const yaml_node_t *n,
 		*out = json_object();
 		return 0;
 	}
-	return decode_object(res, n, fields, path, out);
+	return decode_pairs(res, n, fields, NULL, path, out);
 }
 
 /* A sequence of scalars (null as "") or, for K_OBJS, of mappings. */
@@ -221,41 +239,6 @@ decode_list(struct pc_result *res, const yaml_node_t *n, const struct fdef *f,
 }
 
 static int
-decode_descs(struct pc_result *res, const yaml_node_t *n,
-    const struct fdef *fields, const char *path, json_t **out)
-{
-	char    key[192];
-	json_t *v;
-	int     rc = 0;
-
-	if (n->type != YAML_MAPPING_NODE) {
-		wrong_type(res, path, n);
-		return -1;
-	}
-	*out = json_object();
-	for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
-	     p < n->data.mapping.pairs.top; p++) {
-		const yaml_node_t *k = pc_node_at(res, p->key);
-		const yaml_node_t *val = pc_node_at(res, p->value);
-		const char        *lang = pc_scalar(k);
-		if (lang == NULL) {
-			wrong_type(res, path, k);
-			rc = -1;
-			continue;
-		}
-		pc_join(key, sizeof(key), path, lang);
-		v = NULL;
-		if (decode_mapping(res, val, fields, key, &v) == -1) {
-			json_decref(v);
-			rc = -1;
-			continue;
-		}
-		json_object_set_new(*out, lang, v);
-	}
-	return rc;
-}
-
-static int
 decode(struct pc_result *res, const yaml_node_t *n, const struct fdef *f,
     const char *path, json_t **out)
 {
@@ -282,11 +265,11 @@ decode(struct pc_result *res, const yaml_node_t *n, const struct fdef *f,
 		}
 		return decode_list(res, n, f, path, out);
 	case K_OBJ:
-		return decode_object(res, n, f->sub, path, out);
+		return decode_pairs(res, n, f->sub, NULL, path, out);
 	case K_OBJS:
 		return decode_list(res, n, f, path, out);
 	case K_DESCS:
-		return decode_descs(res, n, f->sub, path, out);
+		return decode_pairs(res, n, NULL, f->sub, path, out);
 	}
 	return 0;
 }
@@ -300,6 +283,6 @@ pc_decode_root(struct pc_result *res, const yaml_node_t *root)
 {
 	json_t *doc = NULL;
 
-	decode_object(res, root, root_fields, "", &doc);
+	decode_pairs(res, root, root_fields, NULL, "", &doc);
 	return doc;
 }
