@@ -5,7 +5,7 @@
 // admins only.
 
 import { t, label, fmtDate } from './i18n.js';
-import { getAll, post, patch, organisations, orgName } from './api.js';
+import { getAll, post, patch, organisations, orgName, describeError } from './api.js';
 import { el, clear, alertBox, table, badge } from './dom.js';
 import { startPage, announce } from './page.js';
 import { group, input, select, FormErrors, formData } from './forms.js';
@@ -236,7 +236,7 @@ async function main() {
       await patch(`/users/${encodeURIComponent(account.username)}`, { disabled: !account.disabled });
       await refresh();
     } catch (e) {
-      status.append(alertBox('danger', e.describe ? e.describe() : t('error.network')));
+      status.append(alertBox('danger', describeError(e)));
       status.focus();
       return;
     }

@@ -34,6 +34,12 @@ export class ApiError extends Error {
   }
 }
 
+// What to tell a person about any failure: an API refusal in our words
+// and the server's, anything else (a script error too) as the network.
+export function describeError(e) {
+  return e instanceof ApiError ? e.describe() : t('error.network');
+}
+
 let session = { signed_in: false };
 
 export function currentSession() {

@@ -5,7 +5,7 @@
 // checks every change anyway.
 
 import { t, label, fmtDate } from './i18n.js';
-import { getAll, patch, organisations, orgName, currentSession, ApiError } from './api.js';
+import { getAll, patch, organisations, orgName, currentSession, describeError } from './api.js';
 import { el, clear, badge, alertBox } from './dom.js';
 import { startPage, announce } from './page.js';
 
@@ -166,7 +166,7 @@ function renderControls() {
 
 function cardError(r, e) {
   const box = document.getElementById(`rollin-${r.id}-error`);
-  if (box) clear(box).append(alertBox('danger', e instanceof ApiError ? e.describe() : t('error.network')));
+  if (box) clear(box).append(alertBox('danger', describeError(e)));
 }
 
 async function refresh(focusSelector) {
@@ -219,7 +219,7 @@ async function main() {
     solutions = new Map(sols.map((x) => [x.slug, x]));
     await load();
   } catch (e) {
-    message.append(alertBox('danger', e instanceof ApiError ? e.describe() : t('error.network')));
+    message.append(alertBox('danger', describeError(e)));
     document.body.dataset.ready = 'true';
     return;
   }

@@ -3,7 +3,7 @@
 // facet parameters), so every result list can be bookmarked and shared.
 
 import { t, label } from './i18n.js';
-import { get, organisations, orgName, ApiError } from './api.js';
+import { get, organisations, orgName, describeError } from './api.js';
 import { el, clear, alertBox } from './dom.js';
 import { maturityBadge, qualityBadges } from './badges.js';
 import { startPage, announce } from './page.js';
@@ -212,7 +212,7 @@ async function search({ append = false, focusResults = false } = {}) {
   try {
     d = await get(`/search?${p}`);
   } catch (e) {
-    errorBox.append(alertBox('danger', e instanceof ApiError ? e.describe() : t('error.network')));
+    errorBox.append(alertBox('danger', describeError(e)));
     return;
   }
   const firstNew = list.children.length;

@@ -5,7 +5,7 @@
 // only an admin may retry or discard.
 
 import { t, fmtDate, fmtNumber } from './i18n.js';
-import { get, getAll, post, del, ApiError } from './api.js';
+import { get, getAll, post, del, describeError } from './api.js';
 import { el, clear, alertBox, table, badge } from './dom.js';
 import { startPage, announce } from './page.js';
 import { formData } from './forms.js';
@@ -109,7 +109,7 @@ async function main() {
       else await del(`/deliveries/${d.id}`);
       draw(await load());
     } catch (e) {
-      message.append(alertBox('danger', e instanceof ApiError ? e.describe() : t('error.network')));
+      message.append(alertBox('danger', describeError(e)));
       message.focus();
       return;
     }

@@ -6,7 +6,7 @@
 // never through floating point).
 
 import { t, label, lang } from './i18n.js';
-import { ApiError, currentSession } from './api.js';
+import { ApiError, currentSession, describeError } from './api.js';
 import { el, clear, alertBox } from './dom.js';
 
 // ---- form groups ----------------------------------------------------------
@@ -151,7 +151,7 @@ export class FormErrors {
   fail(e) {
     if (e instanceof ApiError && !e.network && e.field && this.show(e.field, e.describe()))
       return;
-    const msg = e instanceof ApiError ? e.describe() : t('error.network');
+    const msg = describeError(e);
     const lost = !(e instanceof ApiError) || e.network ? ` ${t('form.kept')}` : '';
     clear(this.status).append(alertBox('danger', msg + lost));
     this.status.focus();
@@ -185,7 +185,7 @@ export async function formData(box, roles, load) {
   try {
     if (gate(box, roles)) return await load();
   } catch (e) {
-    box.append(alertBox('danger', e instanceof ApiError ? e.describe() : t('error.network')));
+    box.append(alertBox('danger', describeError(e)));
   }
   document.body.dataset.ready = 'true';
   return null;

@@ -5,7 +5,7 @@
 // wrong password, which is cleared so the next try starts fresh).
 
 import { t, label } from './i18n.js';
-import { signIn, signOut, ApiError } from './api.js';
+import { signIn, signOut, ApiError, describeError } from './api.js';
 import { el, clear, alertBox } from './dom.js';
 import { startPage } from './page.js';
 
@@ -99,7 +99,7 @@ function credentials(mode) {
 // A refusal, shown where it belongs.
 function refused(mode, e, message) {
   if (!(e instanceof ApiError) || e.network) {
-    message.append(alertBox('danger', e instanceof ApiError ? e.describe() : t('error.network')));
+    message.append(alertBox('danger', describeError(e)));
     return;
   }
   if (mode === 'token') {

@@ -6,7 +6,7 @@
 // server checks every change again.
 
 import { t, label } from './i18n.js';
-import { getAll, post, del, currentSession, ApiError } from './api.js';
+import { getAll, post, del, currentSession, describeError } from './api.js';
 import { el, clear, alertBox, table, param } from './dom.js';
 import { startPage, announce } from './page.js';
 import { group, select, fieldset, FormErrors, formData } from './forms.js';
@@ -108,7 +108,7 @@ async function main() {
       await del(`/subscriptions/${s.id}`);
       await refresh();
     } catch (e) {
-      message.append(alertBox('danger', e instanceof ApiError ? e.describe() : t('error.network')));
+      message.append(alertBox('danger', describeError(e)));
       message.focus();
       return;
     }
